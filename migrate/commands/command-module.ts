@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+
+/** A writable the CLI prints to; `isTTY` decides between progress bars and plain lines. */
+export interface OutputStream {
+  write(chunk: string): boolean;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** What a command may use besides its parsed options: passed in, so tests can capture output. */
+export interface CommandContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+}
+
+/**
+ * One subcommand of bin/migrate. `register` adds it to the program; its action resolves when done
+ * and throws a CliError (see ../errors.ts) for an expected stop: the CLI turns that into an exit code.
+ */
+export interface CommandModule {
+  readonly name: string;
+  register(program: Command, context: CommandContext): void;
+}

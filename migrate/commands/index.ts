@@ -1,0 +1,10 @@
+import type { CommandModule } from './command-module.ts';
+import { dbCommand } from './db.ts';
+import { planCommand } from './plan.ts';
+import { verifyCommand } from './verify.ts';
+import { datasetCommand } from './dataset.ts';
+
+export type { CommandContext, CommandModule, OutputStream } from './command-module.ts';
+
+/** Every subcommand of bin/migrate, in help order. Add a module here to add a command. */
+export const commands: readonly CommandModule[] = [dbCommand, verifyCommand, planCommand, datasetCommand];

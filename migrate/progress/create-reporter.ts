@@ -1,0 +1,20 @@
+import type { OutputStream } from '../commands/command-module.ts';
+import { JsonLinesReporter } from './json-reporter.ts';
+import { LineReporter } from './line-reporter.ts';
+import type { ProgressReporter } from './reporter.ts';
+import { TtyBarReporter } from './tty-reporter.ts';
+
+export interface ReporterChoice {
+  /** --json: machine-readable lines on stdout. */
+  readonly json: boolean;
+  /** Where bars or lines go (bars only when it is a TTY). */
+  readonly stream: OutputStream;
+  readonly intervalMs?: number;
+}
+
+/** JSON lines with --json, bars on a terminal, plain lines otherwise. */
+export function createReporter(choice: ReporterChoice): ProgressReporter {
+  if (choice.json) return new JsonLinesReporter(choice.stream, choice.intervalMs);
+  if (choice.stream.isTTY) return new TtyBarReporter(choice.stream, choice.intervalMs);
+  return new LineReporter(choice.stream);
+}
