@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+/** Every setting of an API instance, read from the environment once at start (see bin/api.ts). */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: integer(0, 65_535).default(3000),
+    DATABASE_URL: url(['mysql:']).default('mysql://root@127.0.0.1:3306/ticketkit'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** Prefix of every Redis key, so several deployments or tests can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('tk:'),
+    SESSION_KEYS: list.optional(),
+    TRUST_PROXY: flag.default(false),
+    HOLD_TTL_SECONDS: integer(1, 86_400).default(600),
+    MAX_SEATS_PER_USER: integer(1, 10_000).default(8),
+    S3_BUCKET: z.string().min(3).default('ticketkit-posters'),
+    S3_ENDPOINT: url(['http:', 'https:']).optional(),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    POSTER_BASE_URL: url(['http:', 'https:']).optional(),
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    /** log2 of scrypt's N. */
+    PASSWORD_HASH_COST: integer(10, 20).default(17),
+    HOLD_RATE_LIMIT_PER_USER: integer(0, 1_000_000).default(60),
+    HOLD_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(600),
+    LOGIN_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(20),
+    ALLOWED_ORIGINS: list.default([]),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && !config.SESSION_KEYS?.length) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_KEYS'], message: 'is required when NODE_ENV=production' });
+    }
+    if (config.SESSION_KEYS?.some((key) => key.length < 32)) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_KEYS'], message: 'each key must be at least 32 characters' });
+    }
+    if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD are set together' });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value throws one line naming the variable. Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = configSchema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? 'environment');
+  throw new ConfigError(`invalid configuration: ${name} ${issue.message}`);
+}

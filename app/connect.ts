@@ -1,0 +1,48 @@
+import mysql from 'mysql2/promise';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Deps } from './deps.ts';
+import { connectionOptions } from './infra/mysql/connection-options.ts';
+import { createRedisClient } from './infra/redis/client.ts';
+import { SeatStore } from './infra/redis/seat-store.ts';
+import { createS3Client, PosterStore } from './infra/s3/poster-store.ts';
+import { EventCatalog } from './services/event-catalog.ts';
+
+export interface Connected extends Deps {
+  close(): Promise<void>;
+}
+
+/** Opens the MySQL pool, the Redis client and the S3 client of one API instance. Nothing is awaited here. */
+export function connect(config: Config, logger: Logger): Connected {
+  const db = mysql.createPool({
+    ...connectionOptions(config.DATABASE_URL),
+    connectionLimit: 20,
+    maxIdle: 10,
+    idleTimeout: 60_000,
+    queueLimit: 500,
+  });
+  const redis = createRedisClient(config.REDIS_URL);
+  let redisDown = false;
+  redis.on('error', (error: Error) => {
+    if (!redisDown) logger.warn({ err: error }, 'Redis unavailable; reconnecting');
+    redisDown = true;
+  });
+  redis.on('ready', () => {
+    if (redisDown) logger.info('Redis reconnected');
+    redisDown = false;
+  });
+  const s3 = createS3Client({ bucket: config.S3_BUCKET, region: config.AWS_REGION, endpoint: config.S3_ENDPOINT });
+  return {
+    config,
+    db,
+    redis,
+    logger,
+    seats: new SeatStore(redis, config.REDIS_KEY_PREFIX),
+    catalog: new EventCatalog(db),
+    posters: new PosterStore(s3, config.S3_BUCKET),
+    async close() {
+      await Promise.allSettled([db.end(), redis.quit()]);
+      s3.destroy();
+    },
+  };
+}

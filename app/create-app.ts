@@ -1,0 +1,78 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import compose from 'koa-compose';
+import session from 'koa-session';
+import type { Deps } from './deps.ts';
+import type { AppState } from './http/context.ts';
+import { originCheck } from './http/middleware/csrf.ts';
+import { errorHandler } from './http/middleware/error-handler.ts';
+import { whenReady } from './http/middleware/readiness.ts';
+import { requestContext } from './http/middleware/request-context.ts';
+import { adminRoutes } from './http/routes/admin.ts';
+import { authRoutes } from './http/routes/auth.ts';
+import { eventRoutes } from './http/routes/events.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { holdRoutes } from './http/routes/holds.ts';
+import { openApiRoute } from './http/routes/openapi.ts';
+import { orderRoutes } from './http/routes/orders.ts';
+import { redisSessionStore } from './infra/redis/session-store.ts';
+
+/** Only for development: production refuses to start without SESSION_KEYS (see config.ts). */
+const developmentSessionKey = 'ticketkit-development-session-key-not-for-production';
+const sessionMaxAgeMs = 24 * 60 * 60 * 1000;
+
+export interface AppControl {
+  app: Koa<AppState>;
+  router: Router<AppState>;
+}
+
+/** Builds the Koa app without listening. `isReady` turns false until start-up work is done. */
+export function createApp(deps: Deps, isReady: () => boolean): AppControl {
+  const { config } = deps;
+  const app = new Koa<AppState>({
+    proxy: config.TRUST_PROXY,
+    // Behind one load balancer, the client is the address it appended last to X-Forwarded-For.
+    maxIpsCount: 1,
+    keys: config.SESSION_KEYS ?? [developmentSessionKey],
+  });
+  // Errors are logged by our own middleware with the request id.
+  app.silent = true;
+
+  const router = new Router<AppState>();
+  healthRoutes(router, deps, isReady);
+  openApiRoute(router);
+  authRoutes(router, deps);
+  eventRoutes(router, deps);
+  holdRoutes(router, deps);
+  orderRoutes(router, deps);
+  adminRoutes(router, deps);
+
+  const sessions = session(
+    {
+      key: 'tk.sid',
+      maxAge: sessionMaxAgeMs,
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      renew: true,
+      // `secure` is left unset: koa-session marks the cookie Secure exactly when the request is HTTPS
+      // (directly, or by X-Forwarded-Proto when TRUST_PROXY is on).
+      store: redisSessionStore(deps.redis, config.REDIS_KEY_PREFIX),
+    },
+    app as unknown as Koa,
+  );
+
+  app.use(requestContext(deps.logger));
+  app.use(errorHandler());
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    await next();
+  });
+  // Health probes bypass the readiness gate, the origin check and sessions.
+  const apiGate = compose([whenReady(isReady), originCheck(config.ALLOWED_ORIGINS), sessions as never]);
+  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiGate(ctx, next) : next()));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return { app, router };
+}

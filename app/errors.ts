@@ -1,0 +1,52 @@
+/**
+ * The closed set of errors the API answers with. Each has a stable machine-readable code;
+ * the body is always `{"error":{"code","message","details"?}}`.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const errors = {
+  validationFailed: (details: Record<string, unknown>) =>
+    new AppError(400, 'validation_failed', 'The request is not valid.', details),
+  invalidJson: () => new AppError(400, 'invalid_json', 'The request body is not valid JSON.'),
+  unknownSeats: (seatIds: number[]) =>
+    new AppError(400, 'unknown_seats', 'Some seats do not belong to this event.', { seatIds }),
+  idempotencyKeyRequired: () =>
+    new AppError(400, 'idempotency_key_required', 'An Idempotency-Key header of 1-255 visible characters is required.'),
+  unauthenticated: () => new AppError(401, 'unauthenticated', 'Log in first.'),
+  invalidCredentials: () => new AppError(401, 'invalid_credentials', 'Email or password is wrong.'),
+  forbidden: () => new AppError(403, 'forbidden', 'This account may not do that.'),
+  csrfRejected: () => new AppError(403, 'csrf_rejected', 'Requests from this origin are not allowed.'),
+  notFound: (what = 'resource') => new AppError(404, 'not_found', `No such ${what}.`),
+  emailTaken: () => new AppError(409, 'email_taken', 'An account with this email already exists.'),
+  seatsUnavailable: (seatIds: number[]) =>
+    new AppError(409, 'seats_unavailable', 'Some seats are already held or sold.', { seatIds }),
+  seatLimitExceeded: (limit: number, alreadyHeldOrBought: number) =>
+    new AppError(409, 'seat_limit_exceeded', `At most ${limit} seats per buyer for this event.`, {
+      limit,
+      alreadyHeldOrBought,
+    }),
+  notOnSale: (onSaleAt: string) => new AppError(409, 'not_on_sale', 'This event is not on sale yet.', { onSaleAt }),
+  idempotencyKeyReused: () =>
+    new AppError(409, 'idempotency_key_reused', 'This Idempotency-Key was already used for another purchase.'),
+  requestInProgress: () =>
+    new AppError(409, 'request_in_progress', 'This purchase is already being processed; retry with the same key.'),
+  holdPurchased: () => new AppError(409, 'hold_purchased', 'This hold was already purchased.'),
+  holdExpired: () => new AppError(410, 'hold_expired', 'This hold has expired or was released.'),
+  payloadTooLarge: (limitBytes: number) =>
+    new AppError(413, 'payload_too_large', `The request body is larger than ${limitBytes} bytes.`, { limitBytes }),
+  unsupportedMediaType: (expected: string) =>
+    new AppError(415, 'unsupported_media_type', `The request body must be ${expected}.`),
+  rateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, 'rate_limited', 'Too many requests; slow down.', { retryAfterSeconds }),
+  serviceUnavailable: (reason = 'A dependency is unavailable; retry shortly.') =>
+    new AppError(503, 'service_unavailable', reason),
+} as const;

@@ -1,0 +1,29 @@
+/** Error codes of an unreachable, restarting or overloaded MySQL. */
+const mysqlCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK', 'ER_SERVER_SHUTDOWN', 'ER_QUERY_INTERRUPTED', 'ER_CONNECTION_KILLED',
+  'ER_CLIENT_INTERACTION_TIMEOUT', 'ER_QUERY_TIMEOUT',
+]);
+
+/** Messages of ioredis when Redis is down or slow (it has no error codes for these). */
+const redisMessages = [
+  'Connection is closed',
+  "Stream isn't writeable",
+  'Command timed out',
+  'Reached the max retries per request limit',
+  'connect ECONNREFUSED',
+  'LOADING',
+  'MASTERDOWN',
+  'READONLY',
+];
+
+/** True when a request failed because MySQL or Redis could not serve it: the answer is 503, not 500. */
+export function isDependencyFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, fatal } = error as { code?: string; fatal?: boolean };
+  if (code && mysqlCodes.has(code)) return true;
+  if (fatal && code?.startsWith('PROTOCOL_')) return true;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return redisMessages.some((message) => error.message.includes(message));
+}

@@ -1,0 +1,37 @@
+import type { Middleware } from 'koa';
+import { AppError, errors } from '../../errors.ts';
+import type { AppState } from '../context.ts';
+import { isDependencyFailure } from '../dependency-failure.ts';
+
+/** Every error leaves as `{"error":{code,message,details}}`; an unreachable MySQL or Redis is a 503, never a 500. */
+export function errorHandler(): Middleware<AppState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw errors.notFound('route');
+      if (ctx.status === 405 && ctx.body === undefined) {
+        throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}.`);
+      }
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError.status >= 500 && !(error instanceof AppError)) {
+        ctx.state.log?.error({ err: error }, appError.status === 503 ? 'dependency unavailable' : 'unexpected error');
+      }
+      ctx.status = appError.status;
+      if (appError.status === 503) ctx.set('Retry-After', '1');
+      if (appError.code === 'rate_limited') ctx.set('Retry-After', String(appError.details?.retryAfterSeconds ?? 60));
+      ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+    }
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isDependencyFailure(error)) return errors.serviceUnavailable();
+  const { status, expose } = error as { status?: number; expose?: boolean };
+  // Errors raised by Koa itself (http-errors) carry a safe status.
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose) {
+    return new AppError(status, 'bad_request', (error as Error).message);
+  }
+  return new AppError(500, 'internal_error', 'Something went wrong on our side.');
+}

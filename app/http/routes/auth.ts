@@ -1,0 +1,41 @@
+import type Router from '@koa/router';
+import type { Deps } from '../../deps.ts';
+import { authenticate, registerUser } from '../../services/auth.ts';
+import type { AppState } from '../context.ts';
+import { jsonBody } from '../middleware/json-body.ts';
+import { rateLimit } from '../middleware/rate-limit.ts';
+import { requireUser } from '../middleware/require-user.ts';
+import { loginBody, registerBody } from '../schemas.ts';
+import { parse } from '../validate.ts';
+
+export function authRoutes(router: Router<AppState>, deps: Deps): void {
+  const loginLimit = rateLimit(deps.redis, {
+    name: 'login-ip',
+    keyPrefix: deps.config.REDIS_KEY_PREFIX,
+    perMinute: deps.config.LOGIN_RATE_LIMIT_PER_IP,
+    keyOf: (ctx) => ctx.ip,
+  });
+
+  router.post('/api/auth/register', jsonBody(), async (ctx) => {
+    const user = await registerUser(deps, parse(registerBody, ctx.state.body));
+    ctx.status = 201;
+    ctx.body = { user: { id: user.id, email: user.email, name: user.name } };
+  });
+
+  router.post('/api/auth/login', loginLimit, jsonBody(), async (ctx) => {
+    const user = await authenticate(deps, parse(loginBody, ctx.state.body));
+    // A new session id at login, so an id planted before login is worth nothing after it.
+    await ctx.session!.regenerate();
+    ctx.session!.userId = user.id;
+    ctx.body = { user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  });
+
+  router.post('/api/auth/logout', async (ctx) => {
+    ctx.session = null;
+    ctx.status = 204;
+  });
+
+  router.get('/api/me', requireUser(deps), (ctx) => {
+    ctx.body = { user: ctx.state.user };
+  });
+}

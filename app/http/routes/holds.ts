@@ -1,0 +1,52 @@
+import type Router from '@koa/router';
+import type { Deps } from '../../deps.ts';
+import { errors } from '../../errors.ts';
+import { holdSeats } from '../../services/hold-seats.ts';
+import { getHold, releaseHold } from '../../services/manage-hold.ts';
+import { purchaseHold } from '../../services/purchase-hold.ts';
+import type { AppState } from '../context.ts';
+import { jsonBody } from '../middleware/json-body.ts';
+import { rateLimit } from '../middleware/rate-limit.ts';
+import { requireUser } from '../middleware/require-user.ts';
+import { holdBody, idempotencyKey } from '../schemas.ts';
+import { parseId } from '../validate.ts';
+import { parse } from '../validate.ts';
+
+export function holdRoutes(router: Router<AppState>, deps: Deps): void {
+  const { REDIS_KEY_PREFIX: keyPrefix, HOLD_RATE_LIMIT_PER_USER, HOLD_RATE_LIMIT_PER_IP } = deps.config;
+  const perUser = rateLimit(deps.redis, {
+    name: 'hold-user', keyPrefix, perMinute: HOLD_RATE_LIMIT_PER_USER, keyOf: (ctx) => ctx.state.user?.id,
+  });
+  const perIp = rateLimit(deps.redis, { name: 'hold-ip', keyPrefix, perMinute: HOLD_RATE_LIMIT_PER_IP, keyOf: (ctx) => ctx.ip });
+  const signedIn = requireUser(deps);
+
+  router.post('/api/events/:eventId/holds', perIp, signedIn, perUser, jsonBody(), async (ctx) => {
+    const eventId = parseId(ctx.params.eventId, 'event');
+    const { seatIds } = parse(holdBody, ctx.state.body);
+    const hold = await holdSeats(deps, { eventId, userId: ctx.state.user!.id, seatIds });
+    ctx.status = 201;
+    ctx.body = { hold };
+  });
+
+  router.get('/api/holds/:holdId', signedIn, async (ctx) => {
+    ctx.body = { hold: await getHold(deps, ctx.params.holdId!, ctx.state.user!.id) };
+  });
+
+  router.delete('/api/holds/:holdId', signedIn, async (ctx) => {
+    await releaseHold(deps, ctx.params.holdId!, ctx.state.user!.id);
+    ctx.status = 204;
+  });
+
+  router.post('/api/holds/:holdId/purchase', signedIn, async (ctx) => {
+    const key = idempotencyKey.safeParse(ctx.get('Idempotency-Key'));
+    if (!key.success) throw errors.idempotencyKeyRequired();
+    const { order, replayed } = await purchaseHold(deps, {
+      holdId: ctx.params.holdId!,
+      userId: ctx.state.user!.id,
+      idempotencyKey: key.data,
+    });
+    if (replayed) ctx.set('Idempotent-Replayed', 'true');
+    ctx.status = 201;
+    ctx.body = { order };
+  });
+}

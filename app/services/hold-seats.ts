@@ -1,0 +1,44 @@
+import type { Deps } from '../deps.ts';
+import { newHoldId } from '../domain/hold-id.ts';
+import { errors } from '../errors.ts';
+import { ensureInventoryLoaded } from './inventory.ts';
+
+export interface Hold {
+  id: string;
+  eventId: number;
+  seatIds: number[];
+  expiresAt: string;
+}
+
+/** Holds all requested seats for the buyer, or none: one atomic Redis script decides. */
+export async function holdSeats(deps: Deps, input: { eventId: number; userId: number; seatIds: number[] }): Promise<Hold> {
+  const layout = await deps.catalog.get(input.eventId);
+  if (!layout) throw errors.notFound('event');
+  if (layout.onSaleAt.getTime() > Date.now()) throw errors.notOnSale(layout.onSaleAt.toISOString());
+  const unknown = input.seatIds.filter((seatId) => !layout.seatById.has(seatId));
+  if (unknown.length > 0) throw errors.unknownSeats(unknown);
+
+  const request = {
+    eventId: input.eventId,
+    holdId: newHoldId(input.eventId),
+    userId: input.userId,
+    seatIds: input.seatIds,
+    ttlMs: deps.config.HOLD_TTL_SECONDS * 1000,
+    maxSeatsPerUser: deps.config.MAX_SEATS_PER_USER,
+  };
+  let result = await deps.seats.holdSeats(request);
+  if (result.kind === 'not_loaded') {
+    await ensureInventoryLoaded(deps, input.eventId);
+    result = await deps.seats.holdSeats(request);
+  }
+  switch (result.kind) {
+    case 'ok':
+      return { id: request.holdId, eventId: input.eventId, seatIds: input.seatIds, expiresAt: new Date(result.expiresAt).toISOString() };
+    case 'taken':
+      throw errors.seatsUnavailable(result.seatIds);
+    case 'limit':
+      throw errors.seatLimitExceeded(deps.config.MAX_SEATS_PER_USER, result.heldOrBought);
+    case 'not_loaded':
+      throw errors.serviceUnavailable('Seat inventory is being rebuilt; retry shortly.');
+  }
+}
