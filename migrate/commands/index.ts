@@ -3,8 +3,9 @@ import { dbCommand } from './db.ts';
 import { planCommand } from './plan.ts';
 import { verifyCommand } from './verify.ts';
 import { datasetCommand } from './dataset.ts';
+import { postersCommand } from './posters.ts';
 
 export type { CommandContext, CommandModule, OutputStream } from './command-module.ts';
 
 /** Every subcommand of bin/migrate, in help order. Add a module here to add a command. */
-export const commands: readonly CommandModule[] = [dbCommand, verifyCommand, planCommand, datasetCommand];
+export const commands: readonly CommandModule[] = [dbCommand, verifyCommand, planCommand, datasetCommand, postersCommand];

@@ -49,8 +49,9 @@ export class PosterManifest {
     for (const line of text.split('\n')) {
       if (!line) continue;
       lines += 1;
-      const entry = parseEntry(line);
-      if (entry) entries.set(entry.path, entry);
+      const parsed = parseLine(line);
+      if (parsed?.forgotten) entries.delete(parsed.path);
+      else if (parsed) entries.set(parsed.path, parsed);
     }
     return new PosterManifest(file, entries, lines);
   }
@@ -102,10 +103,14 @@ export class PosterManifest {
   }
 }
 
-function parseEntry(line: string): ManifestEntry | undefined {
+type ParsedLine = (ManifestEntry & { forgotten?: false }) | { path: string; forgotten: true };
+
+function parseLine(line: string): ParsedLine | undefined {
   try {
     const value = JSON.parse(line) as Partial<ManifestEntry> & { forgotten?: boolean };
-    if (value.forgotten || typeof value.path !== 'string' || typeof value.key !== 'string') return undefined;
+    if (typeof value.path !== 'string') return undefined;
+    if (value.forgotten) return { path: value.path, forgotten: true };
+    if (typeof value.key !== 'string' || typeof value.sha256 !== 'string') return undefined;
     return value as ManifestEntry;
   } catch {
     return undefined; // the torn last line of a run killed mid-write

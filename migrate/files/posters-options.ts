@@ -1,0 +1,178 @@
+import path from 'node:path';
+import { UsageError } from '../errors.ts';
+import { defaultCacheControl, normalisePrefix, type KeyStyle } from './object-key.ts';
+import { defaultStateDir, isInside } from './state-dir.ts';
+import type { VerifyMode } from './verify-object.ts';
+
+const MIB = 1024 * 1024;
+
+/** Every default of `posters` and `verify-posters`, in one place. */
+export const POSTER_DEFAULTS = {
+  prefix: 'posters/',
+  concurrency: 16,
+  /** Files up to this size go in one PUT; larger ones in parts of this size (S3 minimum: 5 MiB). */
+  partSize: 8 * MIB,
+  /** Parts of one large file in flight at once. */
+  queueSize: 4,
+  /** File bytes held in memory at once over all uploads in flight. */
+  memoryMiB: 96,
+  keyStyle: 'hashed' as KeyStyle,
+  verify: 'checksum' as VerifyMode,
+  retries: 5,
+  table: 'events',
+  idColumn: 'id',
+  pathColumn: 'poster_path',
+  keyColumn: 'poster_key',
+} as const;
+
+/** Options as commander hands them over (strings, booleans). */
+export interface RawPosterOptions {
+  from?: string;
+  bucket?: string;
+  prefix?: string;
+  endpoint?: string;
+  region?: string;
+  concurrency?: string;
+  partSize?: string;
+  queueSize?: string;
+  memory?: string;
+  keyStyle?: string;
+  cacheControl?: string;
+  verify?: string;
+  recheck?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  followSymlinks?: boolean;
+  stateDir?: string;
+  retries?: string;
+  rewriteDb?: string;
+  table?: string;
+  idColumn?: string;
+  pathColumn?: string;
+  keyColumn?: string;
+  rollback?: boolean;
+}
+
+export interface RewriteTarget {
+  readonly url: string;
+  readonly table: string;
+  readonly idColumn: string;
+  readonly pathColumn: string;
+  readonly keyColumn: string;
+}
+
+export interface PosterOptions {
+  readonly from: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly concurrency: number;
+  readonly partSize: number;
+  readonly queueSize: number;
+  readonly memoryBudget: number;
+  readonly keyStyle: KeyStyle;
+  readonly cacheControl: string;
+  readonly verify: VerifyMode;
+  readonly recheck: boolean;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  readonly followSymlinks: boolean;
+  readonly stateDir: string;
+  readonly retries: number;
+  readonly rewrite?: RewriteTarget;
+  readonly rollback: boolean;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
+
+/** Validates raw flags into typed options with defaults; every problem is one UsageError line. */
+export function parsePosterOptions(raw: RawPosterOptions, env: NodeJS.ProcessEnv): PosterOptions {
+  if (!raw.from) throw new UsageError('--from DIR is required (the directory holding the poster files)');
+  if (!raw.bucket) throw new UsageError('--bucket NAME is required');
+  const from = path.resolve(raw.from);
+  const prefix = normalisePrefix(raw.prefix ?? POSTER_DEFAULTS.prefix);
+  const keyStyle = oneOf(raw.keyStyle ?? POSTER_DEFAULTS.keyStyle, ['hashed', 'path'] as const, '--key-style');
+  const endpoint = raw.endpoint ? parseEndpoint(raw.endpoint) : undefined;
+  const stateDir = path.resolve(raw.stateDir ?? defaultStateDir({ from, endpoint, bucket: raw.bucket, prefix }, env));
+  if (isInside(stateDir, from)) throw new UsageError(`--state-dir ${stateDir} is inside --from ${from}; keep the manifest outside the files it describes`);
+  const partSize = parseBytes(raw.partSize, POSTER_DEFAULTS.partSize, '--part-size');
+  if (partSize < 5 * MIB) throw new UsageError(`--part-size must be at least 5MiB (S3's smallest part), got ${raw.partSize}`);
+  const rewrite = raw.rewriteDb ? parseRewrite(raw) : undefined;
+  if (raw.rollback && !rewrite) throw new UsageError('--rollback needs --rewrite-db (the database whose rows to restore)');
+  return {
+    from,
+    bucket: raw.bucket,
+    prefix,
+    endpoint,
+    region: raw.region,
+    concurrency: positiveInt(raw.concurrency, POSTER_DEFAULTS.concurrency, '--concurrency'),
+    partSize,
+    queueSize: positiveInt(raw.queueSize, POSTER_DEFAULTS.queueSize, '--queue-size'),
+    memoryBudget: positiveInt(raw.memory, POSTER_DEFAULTS.memoryMiB, '--memory') * MIB,
+    keyStyle,
+    cacheControl: raw.cacheControl ?? defaultCacheControl(keyStyle),
+    verify: oneOf(raw.verify ?? POSTER_DEFAULTS.verify, ['checksum', 'download', 'size'] as const, '--verify'),
+    recheck: raw.recheck ?? false,
+    dryRun: raw.dryRun ?? false,
+    json: raw.json ?? false,
+    followSymlinks: raw.followSymlinks ?? false,
+    stateDir,
+    retries: positiveInt(raw.retries, POSTER_DEFAULTS.retries, '--retries'),
+    rewrite,
+    rollback: raw.rollback ?? false,
+  };
+}
+
+function parseRewrite(raw: RawPosterOptions): RewriteTarget {
+  const url = raw.rewriteDb!;
+  if (!/^mysql:\/\//.test(url)) throw new UsageError(`--rewrite-db must be a mysql:// URL, got ${redact(url)}`);
+  const names = {
+    table: raw.table ?? POSTER_DEFAULTS.table,
+    idColumn: raw.idColumn ?? POSTER_DEFAULTS.idColumn,
+    pathColumn: raw.pathColumn ?? POSTER_DEFAULTS.pathColumn,
+    keyColumn: raw.keyColumn ?? POSTER_DEFAULTS.keyColumn,
+  };
+  for (const [flag, value] of Object.entries(names)) {
+    if (!IDENTIFIER.test(value)) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a plain SQL identifier, got ${JSON.stringify(value)}`);
+  }
+  return { url, ...names };
+}
+
+function parseEndpoint(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`--endpoint must be an http(s) URL, got ${JSON.stringify(value)}`);
+}
+
+function positiveInt(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1000, kib: 1024, mb: 1e6, mib: MIB, gb: 1e9, gib: 1024 * MIB };
+
+/** `8388608`, `8MiB`, `5MB`, `5.5MiB`. */
+export function parseBytes(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new UsageError(`${flag} must be a size like 8MiB or 8388608, got ${JSON.stringify(value)}`);
+  return Math.round(Number(match[1]) * unit);
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+/** A database URL without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

@@ -1,0 +1,190 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ListedObject } from './bucket-listing.ts';
+import { sniffContentType } from './content-type.ts';
+import { digestBuffer, digestFile, type FileDigest } from './file-digest.ts';
+import type { ManifestEntry, PosterManifest } from './manifest.ts';
+import { objectKeyFor, type KeyStyle } from './object-key.ts';
+import type { ByteBudget } from './pool.ts';
+import { FileChangedError, readFileStable, sameStamp, stampOf, type FileStamp } from './read-file-stable.ts';
+import { classifyError, withRetries, type RetryPolicy } from './retry.ts';
+import type { FileResult, SyncTally } from './sync-report.ts';
+import { uploadObject } from './upload-object.ts';
+import { verifyObject, type VerifyMode } from './verify-object.ts';
+import type { LocalFile } from './walk.ts';
+
+export interface FileSyncSettings {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly keyStyle: KeyStyle;
+  readonly cacheControl: string;
+  readonly partSize: number;
+  readonly queueSize: number;
+  readonly verify: VerifyMode;
+  /** Verify objects the manifest already vouches for (finds objects damaged or replaced on the server). */
+  readonly recheck: boolean;
+  readonly dryRun: boolean;
+  readonly retry: RetryPolicy;
+  /** Upload + verify rounds before a file whose object keeps coming out wrong is reported. @default 3 */
+  readonly verifyRounds?: number;
+}
+
+export interface FileSyncContext {
+  readonly client: S3Client;
+  readonly manifest: PosterManifest;
+  readonly listing: ReadonlyMap<string, ListedObject>;
+  readonly budget: ByteBudget;
+  readonly tally: SyncTally;
+  readonly settings: FileSyncSettings;
+  readonly onBytes: (bytes: number) => void;
+}
+
+/** A failure that stops the whole run (no bucket, no access): see retry.ts. */
+export class FatalS3Error extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+    this.name = 'FatalS3Error';
+  }
+}
+
+const CHANGE_ATTEMPTS = 3;
+
+/** Brings one file's object up to date and says what happened; throws only FatalS3Error. */
+export async function syncFile(file: LocalFile, context: FileSyncContext): Promise<FileResult> {
+  const cached = context.manifest.get(file.relativePath);
+  if (cached && !context.settings.recheck && sameStamp(cached, file)) {
+    const listed = context.listing.get(cached.key);
+    // Listing wins: an object missing, resized or replaced (other ETag) is dealt with below.
+    if (listed && listed.size === cached.size && listed.etag === cached.etag) {
+      context.tally.unchanged += 1;
+      return { relativePath: file.relativePath, outcome: 'unchanged', key: cached.key, size: file.size, verified: true };
+    }
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await syncFileContent(file, cached, context);
+    } catch (error) {
+      if (error instanceof FatalS3Error) throw error;
+      if (error instanceof FileChangedError && attempt < CHANGE_ATTEMPTS) continue;
+      const message = error instanceof FileChangedError ? 'changed during the run (re-run to upload it)' : describe(error);
+      context.tally.failed.push({ path: file.relativePath, error: message });
+      return { relativePath: file.relativePath, outcome: 'failed', size: file.size, verified: false, error: message };
+    }
+  }
+}
+
+async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefined, context: FileSyncContext): Promise<FileResult> {
+  const { settings, tally } = context;
+  const small = file.size <= settings.partSize;
+  // A small file is held whole (read once: hashed, sniffed and sent from the same bytes); a large
+  // one needs its part queue. Either way the budget bounds memory.
+  const release = await context.budget.acquire(small ? Math.max(file.size, 1) : settings.partSize * (settings.queueSize + 1));
+  try {
+    let buffer: Buffer | undefined;
+    let digest: FileDigest;
+    let stamp: FileStamp;
+    if (small) {
+      const read = await readFileStable(file.absolutePath, file.relativePath);
+      buffer = read.buffer;
+      stamp = read.stamp;
+      digest = digestBuffer(buffer);
+    } else {
+      stamp = await stampOf(file.absolutePath);
+      digest = await digestFile(file.absolutePath, settings.partSize);
+      if (!sameStamp(stamp, await stampOf(file.absolutePath))) throw new FileChangedError(file.relativePath);
+    }
+    const key = objectKeyFor(file.relativePath, digest.sha256Hex, settings.keyStyle, settings.prefix);
+    const contentType = await sniffContentType(digest.head);
+    const expected = { bucket: settings.bucket, key, size: digest.size, sha256Hex: digest.sha256Hex, checksum: digest.s3Checksum };
+    const remember = (etag: string): void => {
+      if (settings.dryRun) return;
+      context.manifest.record({
+        path: file.relativePath, ...stamp, sha256: digest.sha256Hex, checksum: digest.s3Checksum, key, etag, contentType,
+        verifiedAt: new Date().toISOString(),
+      });
+    };
+    const result = (outcome: FileResult['outcome'], verified: boolean): FileResult =>
+      ({ relativePath: file.relativePath, outcome, key, size: digest.size, verified });
+
+    const listed = context.listing.get(key);
+    if (listed && listed.size === digest.size) {
+      // Same content as the manifest says and the listing agrees: only the stamp changed (e.g. touch).
+      if (!settings.recheck && cached?.key === key && cached.sha256 === digest.sha256Hex && cached.etag === listed.etag) {
+        remember(listed.etag);
+        tally.unchanged += 1;
+        return result('unchanged', true);
+      }
+      if (settings.dryRun) {
+        tally.adopted += 1;
+        return result('adopted', false);
+      }
+      // Already there (a run killed after the upload, or uploaded by someone else): verify, don't resend.
+      const outcome = await s3Call(() => verifyObject(context.client, expected, settings.verify), context);
+      if (outcome.ok) {
+        tally.verifiedBy[outcome.by] += 1;
+        remember(outcome.etag);
+        tally.adopted += 1;
+        return result('adopted', true);
+      }
+      tally.reuploadedAfterVerify += 1;
+    }
+    if (settings.dryRun) {
+      tally.wouldUpload += 1;
+      return result('would-upload', false);
+    }
+    const rounds = settings.verifyRounds ?? 3;
+    let lastReason = '';
+    for (let round = 1; round <= rounds; round += 1) {
+      let sent = 0;
+      await s3Call(async () => {
+        context.onBytes(-sent); // a retried upload starts its byte count again
+        sent = 0;
+        return uploadObject(context.client, {
+          bucket: settings.bucket, key, body: buffer ?? { path: file.absolutePath }, size: digest.size, contentType,
+          cacheControl: settings.cacheControl, checksum: digest.s3Checksum, sha256Hex: digest.sha256Hex,
+          partSize: settings.partSize, queueSize: settings.queueSize,
+          onBytes: (bytes) => {
+            sent += bytes;
+            context.onBytes(bytes);
+          },
+        });
+      }, context);
+      if (!buffer && !sameStamp(stamp, await stampOf(file.absolutePath))) throw new FileChangedError(file.relativePath);
+      const outcome = await s3Call(() => verifyObject(context.client, expected, settings.verify), context);
+      if (outcome.ok) {
+        tally.verifiedBy[outcome.by] += 1;
+        remember(outcome.etag);
+        tally.uploaded += 1;
+        tally.uploadedBytes += digest.size;
+        return result('uploaded', true);
+      }
+      lastReason = outcome.reason;
+      if (round < rounds) tally.reuploadedAfterVerify += 1;
+    }
+    throw new Error(`object still wrong after ${rounds} uploads: ${lastReason}`);
+  } finally {
+    release();
+  }
+}
+
+/** One S3 operation with file-level retries; errors that doom the run become FatalS3Error. */
+async function s3Call<T>(operation: () => Promise<T>, context: FileSyncContext): Promise<T> {
+  try {
+    return await withRetries(operation, {
+      ...context.settings.retry,
+      onRetry: (error, attempt, delayMs) => {
+        context.tally.retries += 1;
+        context.settings.retry.onRetry?.(error, attempt, delayMs);
+      },
+    });
+  } catch (error) {
+    if (classifyError(error) === 'fatal') throw new FatalS3Error(error);
+    throw error;
+  }
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown; Code?: unknown; name?: unknown } | null) ?? {};
+  const label = [code.Code, code.code].find((value) => typeof value === 'string');
+  const message = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
+  return label && !message.includes(String(label)) ? `${String(label)}: ${message}` : message;
+}
