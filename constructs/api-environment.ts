@@ -1,0 +1,47 @@
+/** What the API asset leaves out: only package files, app/ and bin/ go to the instances (they run `npm ci --omit=dev`). */
+export const API_BUNDLE_EXCLUDE = [
+  '*',
+  '!package.json',
+  '!package-lock.json',
+  '!tsconfig.json',
+  '!app',
+  '!app/**',
+  '!bin',
+  '!bin/**',
+  'bin/cdk.ts',
+  '**/*.test.ts',
+  '**/node_modules',
+];
+
+export interface ApiEnvironmentOptions {
+  readonly port: number;
+  readonly region: string;
+  readonly bucketName: string;
+  /** `https://` origin of the site: POSTER_BASE_URL and the one allowed CORS origin. */
+  readonly publicUrl: string;
+  readonly adminEmail: string;
+}
+
+/**
+ * The API's plain (non-secret) variables, by the names its config reads. DATABASE_URL, REDIS_URL,
+ * SESSION_KEYS and ADMIN_PASSWORD come from secrets at start; S3_ENDPOINT stays unset on AWS.
+ */
+export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PORT: String(options.port),
+    TRUST_PROXY: 'true',
+    AWS_REGION: options.region,
+    S3_BUCKET: options.bucketName,
+    POSTER_BASE_URL: options.publicUrl,
+    ALLOWED_ORIGINS: options.publicUrl,
+    ADMIN_EMAIL: options.adminEmail,
+    HOLD_TTL_SECONDS: '600',
+    MAX_SEATS_PER_USER: '8',
+    PASSWORD_HASH_COST: '17',
+    HOLD_RATE_LIMIT_PER_USER: '60',
+    HOLD_RATE_LIMIT_PER_IP: '600',
+    LOGIN_RATE_LIMIT_PER_IP: '20',
+    LOG_LEVEL: 'info',
+  };
+}

@@ -1,0 +1,148 @@
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+
+/** Everything the boot script needs; secrets are passed by ARN and read on the instance, never inlined. */
+export interface ApiBootOptions {
+  readonly bundle: s3assets.Asset;
+  readonly region: string;
+  /** Plain settings written into the systemd unit (no secrets). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly databaseSecretArn: string;
+  readonly databaseHost: string;
+  readonly databasePort: string;
+  readonly databaseName: string;
+  /** `?ssl=` option of DATABASE_URL: `rds` verifies against the RDS CA, `true` against the system CAs (RDS Proxy). */
+  readonly databaseSsl: 'rds' | 'true';
+  readonly redisTokenSecretArn: string;
+  readonly redisHost: string;
+  readonly redisPort: string;
+  readonly sessionKeysSecretArn: string;
+  readonly adminPasswordSecretArn: string;
+  readonly logGroupName: string;
+  /** SQL run once per boot with the master credentials (idempotent), e.g. binlog retention. */
+  readonly bootSql?: string;
+}
+
+const HOME = '/opt/ticketkit';
+const APP = `${HOME}/app`;
+const ENV_FILE = '/run/ticketkit/env';
+
+/** The names of the variables resolved from secrets at start, never in the template. */
+export const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'SESSION_KEYS', 'ADMIN_PASSWORD'] as const;
+
+/**
+ * Appends the API's boot steps to `userData`: install Node 20, unpack the bundle, `npm ci --omit=dev`,
+ * a root-only script that resolves secrets into a tmpfs env file before each start, a hardened systemd
+ * unit running `bin/api`, and the CloudWatch agent shipping its log.
+ */
+export function addApiBootCommands(userData: ec2.UserData, options: ApiBootOptions): void {
+  userData.addCommands(
+    'set -euo pipefail',
+    'dnf install -y nodejs20 nodejs20-npm jq unzip amazon-cloudwatch-agent',
+    // bin/api starts with `#!/usr/bin/env node`; make Node 20 the `node` on PATH.
+    'ln -sf /usr/bin/node-20 /usr/local/bin/node && ln -sf /usr/bin/npm-20 /usr/local/bin/npm',
+    `id ticketkit >/dev/null 2>&1 || useradd --system --home-dir ${HOME} --shell /sbin/nologin ticketkit`,
+    `mkdir -p ${APP} /var/log/ticketkit && chown ticketkit /var/log/ticketkit`,
+  );
+  const zip = userData.addS3DownloadCommand({ bucket: options.bundle.bucket, bucketKey: options.bundle.s3ObjectKey, localFile: `${HOME}/api.zip` });
+  userData.addCommands(
+    `unzip -q -o ${zip} -d ${APP}`,
+    `cd ${APP} && npm ci --omit=dev --no-audit --no-fund`,
+    ...writeFile(`${HOME}/resolve-env.sh`, resolveEnvScript(options), '0700'),
+    ...writeFile('/etc/systemd/system/ticketkit-api.service', systemdUnit(options.environment), '0644'),
+    ...writeFile('/opt/aws/amazon-cloudwatch-agent/etc/ticketkit.json', cloudWatchAgentConfig(options.logGroupName), '0644'),
+    ...writeFile('/etc/logrotate.d/ticketkit', '/var/log/ticketkit/*.log {\n  daily\n  rotate 3\n  compress\n  copytruncate\n  missingok\n}', '0644'),
+    '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/ticketkit.json',
+    'systemctl daemon-reload',
+    'systemctl enable --now ticketkit-api.service',
+  );
+  if (options.bootSql) {
+    // Best effort: the API serves without it; a failure is logged, not fatal to the boot.
+    userData.addCommands(
+      `(set -a && . ${ENV_FILE} && cd ${APP} && node --input-type=module -e ${shellQuote(bootSqlProgram(options.bootSql))}) || echo "ticketkit: boot SQL failed" >&2`,
+    );
+  }
+}
+
+function writeFile(path: string, content: string, mode: string): string[] {
+  return [`cat > ${path} <<'TICKETKIT_EOF'`, content, 'TICKETKIT_EOF', `chmod ${mode} ${path}`];
+}
+
+function resolveEnvScript(o: ApiBootOptions): string {
+  const secret = (arn: string) => `aws secretsmanager get-secret-value --region ${o.region} --secret-id ${arn} --query SecretString --output text`;
+  return [
+    '#!/bin/bash',
+    '# Runs as root before every start: secrets are read now (so rotations apply on restart) into tmpfs.',
+    'set -euo pipefail',
+    'umask 077',
+    'mkdir -p /run/ticketkit',
+    `db=$(${secret(o.databaseSecretArn)})`,
+    `db_user=$(jq -r '.username | @uri' <<<"$db")`,
+    `db_password=$(jq -r '.password | @uri' <<<"$db")`,
+    `redis_token=$(${secret(o.redisTokenSecretArn)})`,
+    `session_keys=$(${secret(o.sessionKeysSecretArn)})`,
+    `admin_password=$(${secret(o.adminPasswordSecretArn)})`,
+    `cat > ${ENV_FILE}.next <<ENV`,
+    `DATABASE_URL="mysql://$db_user:$db_password@${o.databaseHost}:${o.databasePort}/${o.databaseName}?ssl=${o.databaseSsl}"`,
+    `REDIS_URL="rediss://:$redis_token@${o.redisHost}:${o.redisPort}/0"`,
+    'SESSION_KEYS="$session_keys"',
+    'ADMIN_PASSWORD="$admin_password"',
+    'ENV',
+    `mv ${ENV_FILE}.next ${ENV_FILE}`,
+  ].join('\n');
+}
+
+function systemdUnit(environment: Readonly<Record<string, string>>): string {
+  return [
+    '[Unit]',
+    'Description=ticketkit API',
+    'Wants=network-online.target',
+    'After=network-online.target',
+    '',
+    '[Service]',
+    'User=ticketkit',
+    `WorkingDirectory=${APP}`,
+    // `+`: resolve secrets with root's instance credentials; the env file is read before ExecStart.
+    `ExecStartPre=+${HOME}/resolve-env.sh`,
+    `EnvironmentFile=-${ENV_FILE}`,
+    ...Object.entries(environment).map(([name, value]) => `Environment="${name}=${value}"`),
+    `ExecStart=${APP}/bin/api`,
+    'Restart=always',
+    'RestartSec=2',
+    // The API drains in-flight requests within 25 s of SIGTERM; the target group waits 30 s.
+    'KillSignal=SIGTERM',
+    'TimeoutStopSec=30',
+    'StandardOutput=append:/var/log/ticketkit/api.log',
+    'StandardError=inherit',
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    'ProtectHome=yes',
+    'PrivateTmp=yes',
+    'ReadWritePaths=/var/log/ticketkit',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+  ].join('\n');
+}
+
+function cloudWatchAgentConfig(logGroupName: string): string {
+  return JSON.stringify({
+    logs: { logs_collected: { files: { collect_list: [{ file_path: '/var/log/ticketkit/api.log', log_group_name: logGroupName, log_stream_name: '{instance_id}' }] } } },
+  });
+}
+
+function bootSqlProgram(sql: string): string {
+  return [
+    "import mysql from 'mysql2/promise';",
+    "const url = new URL(process.env.DATABASE_URL);",
+    "const ssl = url.searchParams.get('ssl') === 'rds' ? 'Amazon RDS' : { rejectUnauthorized: true };",
+    "url.search = '';",
+    'const connection = await mysql.createConnection({ uri: url.toString(), ssl });',
+    `await connection.query(${JSON.stringify(sql)});`,
+    'await connection.end();',
+  ].join(' ');
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,66 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledge, nagRule } from './nag/acknowledge.ts';
+
+export interface AppInstancePolicyProps {
+  readonly secrets: readonly secretsmanager.ISecret[];
+  readonly secretKeys: readonly kms.IKey[];
+  readonly posterBucket: s3.IBucket;
+  readonly posterKey: kms.IKey;
+  /** Key prefix the app may read and write. */
+  readonly posterPrefix: string;
+  readonly bundle: s3assets.Asset;
+  readonly logGroup: logs.ILogGroup;
+}
+
+/**
+ * Everything the app instances may do besides Session Manager, as one customer managed policy:
+ * read four secrets, read/write posters under one prefix, fetch the API bundle, write their logs.
+ */
+export class AppInstancePolicy extends Construct {
+  public readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: AppInstancePolicyProps) {
+    super(scope, id);
+    const region = Stack.of(this).region;
+    const posterObjects = props.posterBucket.arnForObjects(`${props.posterPrefix}*`);
+    this.policy = new iam.ManagedPolicy(this, 'Resource', {
+      description: 'ticketkit app instances: secrets, posters, API bundle, logs',
+      statements: [
+        new iam.PolicyStatement({ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: props.secrets.map((s) => s.secretArn) }),
+        new iam.PolicyStatement({
+          sid: 'DecryptSecrets',
+          actions: ['kms:Decrypt'],
+          resources: props.secretKeys.map((k) => k.keyArn),
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+        }),
+        new iam.PolicyStatement({ sid: 'ReadWritePosters', actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [posterObjects] }),
+        new iam.PolicyStatement({
+          sid: 'ListPosters',
+          actions: ['s3:ListBucket'],
+          resources: [props.posterBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${props.posterPrefix}*`] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'EncryptPosters',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [props.posterKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        }),
+        new iam.PolicyStatement({ sid: 'FetchApiBundle', actions: ['s3:GetObject'], resources: [props.bundle.bucket.arnForObjects(props.bundle.s3ObjectKey)] }),
+        new iam.PolicyStatement({ sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [props.logGroup.logGroupArn] }),
+      ],
+    });
+    acknowledge(
+      this.policy,
+      [nagRule('AwsSolutions', 'IAM5', `Resource::<${Stack.of(this).getLogicalId(props.posterBucket.node.defaultChild as never)}.Arn>/${props.posterPrefix}*`)],
+      `Object ARNs need a wildcard: the app reads and writes any poster, but only under the ${props.posterPrefix} prefix of its own bucket.`,
+    );
+  }
+}

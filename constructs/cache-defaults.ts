@@ -1,0 +1,46 @@
+import type { CacheProps } from './cache.ts';
+
+/** Defaults of {@link CacheProps}, in one place. */
+export function cacheDefaults(props: CacheProps) {
+  const production = props.production ?? true;
+  const clusterMode = props.clusterMode ?? false;
+  const replicasPerShard = props.replicasPerShard ?? (production ? 1 : 0);
+  return {
+    production,
+    clusterMode,
+    port: props.port ?? 6380,
+    nodeType: props.nodeType ?? 'cache.r7g.large',
+    engineVersion: props.engineVersion ?? '7.1',
+    replicasPerShard,
+    shards: props.shards ?? (clusterMode ? 2 : 1),
+    // Multi-AZ needs a replica to fail over to.
+    multiAz: replicasPerShard > 0,
+    snapshotRetentionDays: props.snapshotRetentionDays ?? 15,
+  };
+}
+
+export type CacheSettings = ReturnType<typeof cacheDefaults>;
+
+export function validateCache(settings: CacheSettings): void {
+  if (!Number.isInteger(settings.replicasPerShard) || settings.replicasPerShard < 0 || settings.replicasPerShard > 5) {
+    throw new Error(`Cache: replicasPerShard ${settings.replicasPerShard} is invalid; use 0-5.`);
+  }
+  if (settings.production && settings.replicasPerShard < 1) {
+    throw new Error(`Cache: replicasPerShard ${settings.replicasPerShard} gives production no failover target; use at least 1 in production (or set production: false).`);
+  }
+  if (!settings.clusterMode && settings.shards !== 1) {
+    throw new Error(`Cache: shards ${settings.shards} needs clusterMode: true; without cluster mode there is exactly one shard.`);
+  }
+  if (!Number.isInteger(settings.shards) || settings.shards < 1 || settings.shards > 500) {
+    throw new Error(`Cache: shards ${settings.shards} is invalid; use 1-500.`);
+  }
+  if (settings.port === 6379 || !Number.isInteger(settings.port) || settings.port < 1024 || settings.port > 65_535) {
+    throw new Error(`Cache: port ${settings.port} is invalid; use a non-default port between 1024 and 65535 (e.g. 6380).`);
+  }
+  if (!/^\d+(\.\d+)?$/.test(settings.engineVersion) || Number(settings.engineVersion.split('.')[0]) < 6) {
+    throw new Error(`Cache: engineVersion "${settings.engineVersion}" is invalid; use Redis 6 or later, e.g. "7.1".`);
+  }
+  if (!Number.isInteger(settings.snapshotRetentionDays) || settings.snapshotRetentionDays < 1 || settings.snapshotRetentionDays > 35) {
+    throw new Error(`Cache: snapshotRetentionDays ${settings.snapshotRetentionDays} is invalid; use 1-35 so the cache has automatic backups.`);
+  }
+}

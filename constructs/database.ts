@@ -1,0 +1,235 @@
+import { Duration, RemovalPolicy, Stack, type Duration as DurationType } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { databaseDefaults, validateDatabase } from './database-defaults.ts';
+import { acknowledgeDatabaseFindings } from './database-findings.ts';
+
+const RDS_PROXY_MYSQL_PORT = 3306;
+
+export interface DatabaseProps {
+  readonly vpc: ec2.IVpc;
+  /**
+   * Production: Multi-AZ, deletion protection, snapshot on delete.
+   * @default true
+   */
+  readonly production?: boolean;
+  /** @default the isolated subnets */
+  readonly subnets?: ec2.SubnetSelection;
+  /** Subnets of the secret rotation function (they need a route to Secrets Manager). @default the private subnets with egress */
+  readonly rotationSubnets?: ec2.SubnetSelection;
+  /** Group of the instance (and proxy); callers allow their clients on `port`. @default a new group without ingress */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /** @default 3307 (a non-default port) */
+  readonly port?: number;
+  /** @default r7g.large */
+  readonly instanceType?: ec2.InstanceType;
+  /** @default MySQL 8.0.45 (minor versions upgraded automatically) */
+  readonly engineVersion?: rds.MysqlEngineVersion;
+  /** @default 'ticketkit' */
+  readonly databaseName?: string;
+  /** @default 'ticketkit' */
+  readonly username?: string;
+  /** @default Multi-AZ in production, single-AZ in development */
+  readonly multiAz?: boolean;
+  /** @default 100 */
+  readonly allocatedStorageGiB?: number;
+  /** Storage autoscaling ceiling. @default 1000 */
+  readonly maxAllocatedStorageGiB?: number;
+  /** @default 14 days */
+  readonly backupRetention?: DurationType;
+  /** Binary log retention for migration catch-up (applied by `binlogRetentionSql`). @default 24 */
+  readonly binlogRetentionHours?: number;
+  /** @default true in production */
+  readonly deletionProtection?: boolean;
+  /** @default 30 days */
+  readonly rotationInterval?: DurationType;
+  /** @default 0 */
+  readonly readReplicas?: number;
+  /** Put an RDS Proxy in front, to absorb connection storms during scale-out. @default false */
+  readonly proxy?: boolean;
+  /** Turn on the general query log (the export is always wired). @default false */
+  readonly generalLog?: boolean;
+  /** Key for storage, Performance Insights and the credentials secret. @default a new key with rotation */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * RDS for MySQL 8 in isolated subnets: encrypted, Multi-AZ, TLS-only, rotated credentials in
+ * Secrets Manager, backups, enhanced monitoring, Performance Insights, log exports, optional
+ * read replicas and RDS Proxy.
+ */
+export class Database extends Construct {
+  public readonly instance: rds.DatabaseInstance;
+  public readonly secret: secretsmanager.ISecret;
+  public readonly encryptionKey: kms.IKey;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly parameterGroup: rds.ParameterGroup;
+  public readonly optionGroup: rds.OptionGroup;
+  public readonly rotationSchedule: secretsmanager.RotationSchedule;
+  public readonly rotationSecurityGroup: ec2.SecurityGroup;
+  public readonly readReplicas: rds.DatabaseInstanceReadReplica[] = [];
+  public readonly proxy?: rds.DatabaseProxy;
+  public readonly proxySecurityGroup?: ec2.SecurityGroup;
+  public readonly port: number;
+  public readonly databaseName: string;
+  /** SQL the master user runs once the instance exists, so binlogs outlive a migration's catch-up. */
+  public readonly binlogRetentionSql: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const settings = databaseDefaults(props);
+    validateDatabase(settings);
+    this.port = settings.port;
+    this.databaseName = settings.databaseName;
+    this.binlogRetentionSql = `CALL mysql.rds_set_configuration('binlog retention hours', ${settings.binlogRetentionHours})`;
+    const engine = rds.DatabaseInstanceEngine.mysql({ version: settings.engineVersion });
+    const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { enableKeyRotation: true, description: `Encrypts ${this.node.path}` });
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'MySQL' });
+    this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: 'TLS only, row binlogs, slow query log',
+      parameters: {
+        require_secure_transport: '1',
+        binlog_format: 'ROW',
+        slow_query_log: '1',
+        long_query_time: '1',
+        general_log: settings.generalLog ? '1' : '0',
+        log_output: 'FILE',
+      },
+    });
+    this.optionGroup = new rds.OptionGroup(this, 'Options', {
+      engine,
+      description: 'Audit plugin: connections and schema changes',
+      configurations: [{ name: 'MARIADB_AUDIT_PLUGIN', settings: { SERVER_AUDIT_EVENTS: 'CONNECT,QUERY_DDL' } }],
+    });
+
+    this.instance = new rds.DatabaseInstance(this, 'Resource', {
+      engine,
+      instanceType: settings.instanceType,
+      vpc: props.vpc,
+      vpcSubnets: subnets,
+      securityGroups: [this.securityGroup],
+      port: settings.port,
+      databaseName: settings.databaseName,
+      // Characters a URL or a shell would mangle are excluded, so the password drops into DATABASE_URL as is.
+      credentials: rds.Credentials.fromGeneratedSecret(settings.username, { encryptionKey: this.encryptionKey, excludeCharacters: settings.excludeCharacters }),
+      multiAz: settings.multiAz,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: settings.allocatedStorageGiB,
+      maxAllocatedStorage: settings.maxAllocatedStorageGiB,
+      storageEncrypted: true,
+      storageEncryptionKey: this.encryptionKey,
+      parameterGroup: this.parameterGroup,
+      optionGroup: this.optionGroup,
+      backupRetention: settings.backupRetention,
+      deleteAutomatedBackups: false,
+      copyTagsToSnapshot: true,
+      deletionProtection: settings.deletionProtection,
+      removalPolicy: settings.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      monitoringInterval: Duration.seconds(30),
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+      cloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+    });
+    this.secret = this.instance.secret!;
+
+    // The hosted rotation function runs in subnets with egress (it calls Secrets Manager) and is the one
+    // client besides the app (and the proxy) allowed on the database port.
+    this.rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'Secret rotation function' });
+    this.rotationSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
+    this.rotationSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(settings.port), 'To MySQL');
+    this.securityGroup.addIngressRule(this.rotationSecurityGroup, ec2.Port.tcp(settings.port), 'From the secret rotation function');
+    this.rotationSchedule = this.secret.addRotationSchedule('Rotation', {
+      automaticallyAfter: settings.rotationInterval,
+      hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({
+        vpc: props.vpc,
+        vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [this.rotationSecurityGroup],
+        excludeCharacters: settings.excludeCharacters,
+      }),
+    });
+
+    for (let index = 1; index <= settings.readReplicas; index++) {
+      this.readReplicas.push(
+        new rds.DatabaseInstanceReadReplica(this, `ReadReplica${index}`, {
+          sourceDatabaseInstance: this.instance,
+          instanceType: settings.instanceType,
+          vpc: props.vpc,
+          vpcSubnets: subnets,
+          securityGroups: [this.securityGroup],
+          port: settings.port,
+          parameterGroup: this.parameterGroup,
+          storageEncrypted: true,
+          storageEncryptionKey: this.encryptionKey,
+          monitoringInterval: Duration.seconds(30),
+          enablePerformanceInsights: true,
+          performanceInsightEncryptionKey: this.encryptionKey,
+          cloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
+          autoMinorVersionUpgrade: true,
+          publiclyAccessible: false,
+          deletionProtection: settings.deletionProtection,
+          removalPolicy: settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+          caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+        }),
+      );
+    }
+
+    if (settings.proxy) {
+      // RDS Proxy always listens on the engine's default port (3306); it gets its own group so callers
+      // allow their clients on `endpointPort` and the instance admits only the proxy, app and rotation.
+      this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'RDS Proxy' });
+      this.proxySecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(settings.port), 'To MySQL');
+      this.securityGroup.addIngressRule(this.proxySecurityGroup, ec2.Port.tcp(settings.port), 'From the RDS Proxy');
+      // The proxy reads only this secret, through a customer managed policy (no inline policy).
+      const proxyRole = new iam.Role(this, 'ProxyRole', { assumedBy: new iam.ServicePrincipal('rds.amazonaws.com') });
+      proxyRole.addManagedPolicy(
+        new iam.ManagedPolicy(this, 'ProxyPolicy', {
+          statements: [
+            new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secret.secretArn] }),
+            new iam.PolicyStatement({
+              actions: ['kms:Decrypt'],
+              resources: [this.encryptionKey.keyArn],
+              conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+            }),
+          ],
+        }),
+      );
+      this.proxy = this.instance.addProxy('Proxy', {
+        role: proxyRole.withoutPolicyUpdates(),
+        secrets: [this.secret],
+        vpc: props.vpc,
+        vpcSubnets: subnets,
+        securityGroups: [this.proxySecurityGroup],
+        requireTLS: true,
+        idleClientTimeout: Duration.minutes(30),
+        maxConnectionsPercent: 90,
+        borrowTimeout: Duration.seconds(30),
+      });
+    }
+    acknowledgeDatabaseFindings(this, settings);
+  }
+
+  /** Host clients connect to: the proxy when there is one, else the instance. */
+  public get endpointAddress(): string {
+    return this.proxy ? this.proxy.endpoint : this.instance.dbInstanceEndpointAddress;
+  }
+
+  /** Port clients connect to: RDS Proxy's fixed 3306, else the instance's port. */
+  public get endpointPort(): number {
+    return this.proxy ? RDS_PROXY_MYSQL_PORT : this.port;
+  }
+
+  /** Group clients must be allowed into: the proxy's when there is one, else the instance's. */
+  public get endpointSecurityGroup(): ec2.ISecurityGroup {
+    return this.proxySecurityGroup ?? this.securityGroup;
+  }
+}

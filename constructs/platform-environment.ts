@@ -1,0 +1,59 @@
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import type { OnSaleWindow } from './on-sale-schedule.ts';
+
+const onSaleWindowSchema = z.object({
+  name: z.string(),
+  startsAt: z.string(),
+  durationMinutes: z.number(),
+});
+
+/** One deployment environment as committed in cdk.json under `ticketkit:environments`. */
+const environmentSchema = z
+  .object({
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1'),
+    maxAzs: z.number().int(),
+    natGateways: z.number().int(),
+    domainName: z.string().optional(),
+    originDomainName: z.string().optional(),
+    certificateArn: z.string().startsWith('arn:').optional(),
+    instanceType: z.string(),
+    minCapacity: z.number().int(),
+    maxCapacity: z.number().int(),
+    prewarmCapacity: z.number().int(),
+    redisNodeType: z.string(),
+    dbInstanceType: z.string(),
+    readReplicas: z.number().int(),
+    rdsProxy: z.boolean(),
+    allowedCountries: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export type PlatformEnvironment = z.output<typeof environmentSchema> & {
+  readonly name: string;
+  readonly production: boolean;
+  readonly onSaleWindows: readonly OnSaleWindow[];
+};
+
+/**
+ * Reads environment `name` (`prod` is the production one) and the on-sale windows from the app's
+ * context. A bad value throws one line naming the key and what to do.
+ */
+export function readPlatformEnvironment(node: Node, name: string): PlatformEnvironment {
+  const environments = (node.tryGetContext('ticketkit:environments') ?? {}) as Record<string, unknown>;
+  if (!Object.hasOwn(environments, name)) {
+    throw new Error(`Unknown environment "${name}"; pass -c env=${Object.keys(environments).join(' or -c env=') || '<name>'} (environments live in cdk.json under ticketkit:environments).`);
+  }
+  const parsed = environmentSchema.safeParse(environments[name]);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`cdk.json ticketkit:environments.${name}.${issue.path.join('.')} ${issue.message}.`);
+  }
+  const windows = z.array(onSaleWindowSchema).safeParse(node.tryGetContext('ticketkit:onSaleWindows') ?? []);
+  if (!windows.success) {
+    const issue = windows.error.issues[0]!;
+    throw new Error(`cdk.json ticketkit:onSaleWindows.${issue.path.join('.')} ${issue.message}; each window is { name, startsAt, durationMinutes }.`);
+  }
+  return { ...parsed.data, name, production: name === 'prod', onSaleWindows: windows.data };
+}

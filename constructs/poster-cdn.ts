@@ -1,0 +1,154 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledgePosterCdnFindings } from './poster-cdn-findings.ts';
+import { createSecureBucket } from './secure-bucket.ts';
+import { WebAcl } from './web-acl.ts';
+
+export interface PosterCdnProps {
+  /**
+   * Production retains the buckets when the stack is deleted.
+   * @default true
+   */
+  readonly production?: boolean;
+  /** Custom domain of the distribution; needs `certificate`. @default - the cloudfront.net name */
+  readonly domainName?: string;
+  /** us-east-1 ACM certificate for `domainName`. @default - the default CloudFront certificate */
+  readonly certificate?: acm.ICertificate;
+  /** Load balancer served for `apiPathPattern`, uncached. @default - no API origin */
+  readonly apiLoadBalancer?: elbv2.IApplicationLoadBalancer;
+  /**
+   * Name CloudFront uses to reach the load balancer over HTTPS; it must match the load balancer's
+   * certificate. @default - the load balancer's DNS name over plain HTTP (development only)
+   */
+  readonly apiOriginDomainName?: string;
+  /** @default '/api/*' */
+  readonly apiPathPattern?: string;
+  /** Countries (ISO 3166-1 alpha-2) allowed to reach the site. @default - all countries */
+  readonly allowedCountries?: readonly string[];
+  /** Days noncurrent poster versions are kept. @default 30 */
+  readonly noncurrentVersionDays?: number;
+  /** WAF rate-based rule: requests per client IP per 5 minutes. @default 2000 */
+  readonly rateLimitPer5Minutes?: number;
+  /** Existing CLOUDFRONT-scope web ACL (required when the stack is not in us-east-1). @default a new one */
+  readonly webAclArn?: string;
+  /** Key of the poster bucket. @default a new key with rotation */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * Poster bucket (private, KMS, versioned, access-logged) behind CloudFront via Origin Access Control,
+ * with TLS 1.2+, security headers, logging, WAF and optionally the API load balancer on `/api/*`, so
+ * one domain serves the site (default behaviour, bucket root), the posters (`/posters/*`) and the API.
+ */
+export class PosterCdn extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly encryptionKey: kms.IKey;
+  public readonly logsBucket: s3.Bucket;
+  public readonly distribution: cloudfront.Distribution;
+  public readonly webAcl?: WebAcl;
+  public readonly webAclArn: string;
+
+  constructor(scope: Construct, id: string, props: PosterCdnProps = {}) {
+    super(scope, id);
+    const production = props.production ?? true;
+    validatePosterCdn(this, props);
+    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // CloudFront standard logging writes with ACLs, hence BUCKET_OWNER_PREFERRED; public access stays blocked.
+    this.logsBucket = createSecureBucket(this, 'Logs', {
+      noncurrentVersionExpiration: Duration.days(30),
+      removalPolicy,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    });
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { enableKeyRotation: true, description: `Encrypts ${this.node.path}` });
+    this.bucket = createSecureBucket(this, 'Resource', {
+      serverAccessLogsBucket: this.logsBucket,
+      serverAccessLogsPrefix: 's3-access/',
+      noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30),
+      removalPolicy,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+    });
+
+    if (props.webAclArn) {
+      this.webAclArn = props.webAclArn;
+    } else {
+      this.webAcl = new WebAcl(this, 'WebAcl', { scope: 'CLOUDFRONT', rateLimitPer5Minutes: props.rateLimitPer5Minutes, removalPolicy });
+      this.webAclArn = this.webAcl.arn;
+    }
+
+    const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `Site, posters and API of ${Stack.of(this).stackName}`,
+      domainNames: props.domainName ? [props.domainName] : undefined,
+      certificate: props.certificate,
+      // Only a custom certificate can pin the viewer TLS policy; the default one is acknowledged below.
+      minimumProtocolVersion: props.certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      defaultRootObject: 'index.html',
+      webAclId: this.webAclArn,
+      enableLogging: true,
+      logBucket: this.logsBucket,
+      logFilePrefix: 'cloudfront/',
+      geoRestriction: props.allowedCountries ? cloudfront.GeoRestriction.allowlist(...props.allowedCountries) : undefined,
+      defaultBehavior: {
+        origin: bucketOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      },
+      additionalBehaviors: {
+        '/posters/*': {
+          origin: bucketOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        },
+        ...(props.apiLoadBalancer ? { [props.apiPathPattern ?? '/api/*']: this.apiBehavior(props.apiLoadBalancer, props.apiOriginDomainName) } : {}),
+      },
+    });
+    acknowledgePosterCdnFindings(this, props);
+  }
+
+  /** The API behaviour: never cached, every method, cookies, query strings and headers (but Host) forwarded. */
+  private apiBehavior(loadBalancer: elbv2.IApplicationLoadBalancer, originDomainName?: string): cloudfront.BehaviorOptions {
+    const origin = originDomainName
+      ? new origins.HttpOrigin(originDomainName, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2] })
+      : new origins.LoadBalancerV2Origin(loadBalancer, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY });
+    return {
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // Host stays CloudFront's origin name so the load balancer's certificate matches.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+    };
+  }
+
+  /** `https://` URL of the distribution, e.g. for POSTER_BASE_URL. */
+  public get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+}
+
+function validatePosterCdn(scope: Construct, props: PosterCdnProps): void {
+  if (Boolean(props.domainName) !== Boolean(props.certificate)) {
+    throw new Error(`PosterCdn: domainName "${props.domainName ?? ''}" and certificate go together; pass both (a us-east-1 ACM certificate for the domain) or neither.`);
+  }
+  const region = Stack.of(scope).region;
+  if (!props.webAclArn && !Token.isUnresolved(region) && region !== 'us-east-1') {
+    throw new Error(`PosterCdn: a CloudFront web ACL can only be created in us-east-1, not ${region}; deploy the stack to us-east-1 or pass webAclArn.`);
+  }
+  for (const country of props.allowedCountries ?? []) {
+    if (!/^[A-Z]{2}$/.test(country)) throw new Error(`PosterCdn: allowedCountries entry "${country}" is not an ISO 3166-1 alpha-2 code such as "US".`);
+  }
+  const days = props.noncurrentVersionDays ?? 30;
+  if (!Number.isInteger(days) || days < 1) throw new Error(`PosterCdn: noncurrentVersionDays ${days} is invalid; use a whole number of days, at least 1.`);
+}

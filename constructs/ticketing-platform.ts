@@ -1,0 +1,205 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { addApiBootCommands } from './api-user-data.ts';
+import { AppInstancePolicy } from './app-instance-policy.ts';
+import { API_BUNDLE_EXCLUDE, apiEnvironment } from './api-environment.ts';
+import { Cache } from './cache.ts';
+import { Database } from './database.ts';
+import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
+import type { OnSaleWindow } from './on-sale-schedule.ts';
+import { PosterCdn } from './poster-cdn.ts';
+import { ThreeTierNetwork } from './three-tier-network.ts';
+import { WebTier } from './web-tier.ts';
+
+export interface TicketingPlatformProps {
+  /** Directory holding package.json, package-lock.json, app/ and bin/api: bundled as the API asset. */
+  readonly apiSourceDirectory: string;
+  /** @default true */
+  readonly production?: boolean;
+  /** @default 2 */
+  readonly maxAzs?: number;
+  /** @default one per AZ in production, one in development */
+  readonly natGateways?: number;
+  /** Public name of the site (CloudFront). @default - the cloudfront.net name */
+  readonly domainName?: string;
+  /** Name of the load balancer that CloudFront reaches over HTTPS. @default - plain HTTP to the load balancer's DNS name */
+  readonly originDomainName?: string;
+  /** us-east-1 ACM certificate covering `domainName` and `originDomainName`. @default - none (development only) */
+  readonly certificateArn?: string;
+  /** @default m7g.large */
+  readonly instanceType?: string;
+  /** @default 2 */
+  readonly minCapacity?: number;
+  /** @default 10 */
+  readonly maxCapacity?: number;
+  /** @default half of maxCapacity */
+  readonly prewarmCapacity?: number;
+  /** @default none */
+  readonly onSaleWindows?: readonly OnSaleWindow[];
+  /** @default r7g.large */
+  readonly databaseInstanceType?: string;
+  /** @default 0 */
+  readonly readReplicas?: number;
+  /** @default false */
+  readonly rdsProxy?: boolean;
+  /** @default cache.r7g.large */
+  readonly cacheNodeType?: string;
+  /** @default - every country */
+  readonly allowedCountries?: readonly string[];
+  /** Address of the first admin account, created by the API at start. @default 'admin@' + domainName, or admin@example.com */
+  readonly adminEmail?: string;
+}
+
+/** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
+const DEREGISTRATION_DELAY = Duration.seconds(30);
+
+/**
+ * The ticketing platform: network, web tier, database, cache and CDN composed, the app role granted
+ * least privilege, and the API deployed to the instances from a CDK asset.
+ */
+export class TicketingPlatform extends Construct {
+  public readonly network: ThreeTierNetwork;
+  public readonly webTier: WebTier;
+  public readonly database: Database;
+  public readonly cache: Cache;
+  public readonly cdn: PosterCdn;
+  public readonly secretsKey: kms.Key;
+  public readonly sessionKeys: secretsmanager.Secret;
+  public readonly adminPassword: secretsmanager.Secret;
+  public readonly apiBundle: s3assets.Asset;
+  public readonly appLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: TicketingPlatformProps) {
+    super(scope, id);
+    const production = props.production ?? true;
+    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const certificate = props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined;
+    if (production && (!props.domainName || !props.originDomainName || !certificate)) {
+      throw new Error('TicketingPlatform: production needs domainName, originDomainName and certificateArn (one us-east-1 ACM certificate covering both names); set them in cdk.json context.');
+    }
+
+    this.network = new ThreeTierNetwork(this, 'Network', { production, maxAzs: props.maxAzs, natGateways: props.natGateways });
+    const net = this.network;
+    this.database = new Database(this, 'Database', {
+      vpc: net.vpc,
+      production,
+      securityGroup: net.databaseSecurityGroup,
+      port: net.databasePort,
+      subnets: net.dataSubnets,
+      rotationSubnets: net.appSubnets,
+      instanceType: props.databaseInstanceType ? new ec2.InstanceType(props.databaseInstanceType) : undefined,
+      readReplicas: props.readReplicas,
+      proxy: props.rdsProxy,
+    });
+    const proxySecurityGroup = this.database.proxySecurityGroup;
+    if (proxySecurityGroup) {
+      proxySecurityGroup.addIngressRule(net.appSecurityGroup, ec2.Port.tcp(this.database.endpointPort), 'From the app');
+      net.appSecurityGroup.addEgressRule(proxySecurityGroup, ec2.Port.tcp(this.database.endpointPort), 'To the RDS Proxy');
+    }
+    this.cache = new Cache(this, 'Cache', {
+      vpc: net.vpc,
+      production,
+      securityGroup: net.cacheSecurityGroup,
+      port: net.cachePort,
+      subnets: net.dataSubnets,
+      nodeType: props.cacheNodeType,
+    });
+
+    this.webTier = new WebTier(this, 'Web', {
+      vpc: net.vpc,
+      production,
+      certificate,
+      loadBalancerSecurityGroup: net.loadBalancerSecurityGroup,
+      appSecurityGroup: net.appSecurityGroup,
+      loadBalancerSubnets: net.publicSubnets,
+      appSubnets: net.appSubnets,
+      appPort: net.appPort,
+      instanceType: props.instanceType ? new ec2.InstanceType(props.instanceType) : undefined,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      prewarmCapacity: props.prewarmCapacity,
+      onSaleWindows: props.onSaleWindows,
+      deregistrationDelay: DEREGISTRATION_DELAY,
+      logEncryptionKey: net.logEncryptionKey,
+      // CloudFront sits in front: rate-limit the viewer address it forwards, not its edge addresses.
+      rateLimitKey: 'FORWARDED_IP',
+    });
+    this.cdn = new PosterCdn(this, 'Cdn', {
+      production,
+      domainName: props.domainName,
+      certificate,
+      apiLoadBalancer: this.webTier.loadBalancer,
+      apiOriginDomainName: props.originDomainName,
+      allowedCountries: props.allowedCountries,
+    });
+
+    this.secretsKey = new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, description: 'Encrypts the API session keys and admin password' });
+    this.sessionKeys = new secretsmanager.Secret(this, 'SessionKeys', {
+      description: 'SESSION_KEYS of the API: comma-separated, newest first; prepend a key to rotate without logging users out',
+      encryptionKey: this.secretsKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    this.adminPassword = new secretsmanager.Secret(this, 'AdminPassword', {
+      description: 'ADMIN_PASSWORD of the first admin account',
+      encryptionKey: this.secretsKey,
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      removalPolicy,
+    });
+    for (const secret of [this.sessionKeys, this.adminPassword]) {
+      acknowledge(
+        secret,
+        [nagRule('AwsSolutions', 'SMG4'), ...complianceRules('SecretsManagerRotationEnabled')],
+        'Session signing keys rotate by prepending a new key (old cookies stay valid); the bootstrap admin password is changed in the app, not by a Lambda.',
+      );
+    }
+    this.appLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: net.logEncryptionKey, removalPolicy });
+    this.apiBundle = new s3assets.Asset(this, 'ApiBundle', { path: props.apiSourceDirectory, exclude: API_BUNDLE_EXCLUDE });
+
+    this.grantAppRole();
+    const region = Stack.of(this).region;
+    addApiBootCommands(this.webTier.userData, {
+      bundle: this.apiBundle,
+      region,
+      environment: apiEnvironment({
+        port: net.appPort,
+        region,
+        bucketName: this.cdn.bucket.bucketName,
+        publicUrl: props.domainName ? `https://${props.domainName}` : this.cdn.url,
+        adminEmail: props.adminEmail ?? `admin@${props.domainName ?? 'example.com'}`,
+      }),
+      databaseSecretArn: this.database.secret.secretArn,
+      databaseHost: this.database.endpointAddress,
+      databasePort: String(this.database.endpointPort),
+      databaseName: this.database.databaseName,
+      databaseSsl: this.database.proxy ? 'true' : 'rds',
+      redisTokenSecretArn: this.cache.authToken.secretArn,
+      redisHost: this.cache.endpointAddress,
+      redisPort: String(this.cache.port),
+      sessionKeysSecretArn: this.sessionKeys.secretArn,
+      adminPasswordSecretArn: this.adminPassword.secretArn,
+      logGroupName: this.appLogGroup.logGroupName,
+      bootSql: this.database.binlogRetentionSql,
+    });
+  }
+
+  /** The instances read their four secrets, read/write posters, fetch the bundle and write their log group: nothing else. */
+  private grantAppRole(): void {
+    const policy = new AppInstancePolicy(this, 'AppPolicy', {
+      secrets: [this.database.secret, this.cache.authToken, this.sessionKeys, this.adminPassword],
+      secretKeys: [this.database.encryptionKey, this.cache.encryptionKey, this.secretsKey],
+      posterBucket: this.cdn.bucket,
+      posterKey: this.cdn.encryptionKey,
+      posterPrefix: 'posters/',
+      bundle: this.apiBundle,
+      logGroup: this.appLogGroup,
+    });
+    this.webTier.role.addManagedPolicy(policy.policy);
+  }
+}
