@@ -4,8 +4,9 @@ import { planCommand } from './plan.ts';
 import { verifyCommand } from './verify.ts';
 import { datasetCommand } from './dataset.ts';
 import { postersCommand } from './posters.ts';
+import { verifyPostersCommand } from './verify-posters.ts';
 
 export type { CommandContext, CommandModule, OutputStream } from './command-module.ts';
 
 /** Every subcommand of bin/migrate, in help order. Add a module here to add a command. */
-export const commands: readonly CommandModule[] = [dbCommand, verifyCommand, planCommand, datasetCommand, postersCommand];
+export const commands: readonly CommandModule[] = [dbCommand, verifyCommand, planCommand, datasetCommand, postersCommand, verifyPostersCommand];

@@ -12,11 +12,10 @@ const SVG_START = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE s
  */
 export async function sniffContentType(head: Uint8Array): Promise<string> {
   if (head.length === 0) return FALLBACK_CONTENT_TYPE;
-  const { fileTypeFromBuffer } = await import('file-type');
-  const detected = await fileTypeFromBuffer(head);
-  if (detected) return detected.mime;
-  // SVG is text, which file-type does not claim to recognise.
+  // SVG is XML text: file-type would call it application/xml.
   const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 1024)).toString('utf8');
   if (SVG_START.test(text)) return 'image/svg+xml';
-  return FALLBACK_CONTENT_TYPE;
+  const { fileTypeFromBuffer } = await import('file-type');
+  const detected = await fileTypeFromBuffer(head);
+  return detected?.mime ?? FALLBACK_CONTENT_TYPE;
 }

@@ -5,3 +5,4 @@ export * from './json-reporter.ts';
 export * from './line-reporter.ts';
 export * from './tty-reporter.ts';
 export * from './create-reporter.ts';
+export * from './phases.ts';

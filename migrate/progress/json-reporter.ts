@@ -12,6 +12,8 @@ export class JsonLinesReporter implements ProgressReporter {
   constructor(
     private readonly stream: OutputStream,
     private readonly intervalMs = 1000,
+    /** Added to every line, e.g. `{ phase: 'copy' }`. */
+    private readonly fields: Readonly<Record<string, unknown>> = {},
   ) {}
 
   start(counters: ProgressCounters): void {
@@ -54,6 +56,6 @@ export class JsonLinesReporter implements ProgressReporter {
   }
 
   private writeLine(value: object): void {
-    this.stream.write(`${JSON.stringify(value)}\n`);
+    this.stream.write(`${JSON.stringify({ ...value, ...this.fields })}\n`);
   }
 }

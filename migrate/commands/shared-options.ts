@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { parseMysqlUrl, requireDatabase, type MysqlEndpoint } from '../mysql/connection-url.ts';
+import { parseList, parsePositiveInt } from './option-parsers.ts';
+
+/** Defaults of the copy and verify knobs, in one place. */
+export const DEFAULT_PARALLEL = 4;
+export const DEFAULT_CHUNK_ROWS = 50_000;
+
+export interface TableSelectionOptions {
+  tables?: string[];
+  exclude?: string[];
+}
+
+export function addTableSelection(command: Command): Command {
+  return command
+    .option('--tables <names>', 'only these tables (comma-separated)', parseList)
+    .option('--exclude <names>', 'all tables except these (comma-separated)', parseList);
+}
+
+export function addParallelism(command: Command): Command {
+  return command
+    .option('--parallel <n>', 'parallel readers/writers, all in one consistent snapshot', parsePositiveInt, DEFAULT_PARALLEL)
+    .option('--chunk-rows <n>', 'rows per primary-key range (one transaction and checkpoint each)', parsePositiveInt, DEFAULT_CHUNK_ROWS);
+}
+
+export interface ResolvedDatabase {
+  readonly endpoint: MysqlEndpoint;
+  readonly database: string;
+}
+
+/** Parses a --source/--target URL that must name a database (usage error otherwise). */
+export function resolveDatabaseUrl(url: string, flag: string): ResolvedDatabase {
+  const endpoint = parseMysqlUrl(url, flag);
+  return { endpoint, database: requireDatabase(endpoint, flag) };
+}

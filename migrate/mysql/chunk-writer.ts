@@ -1,0 +1,47 @@
+import type { Readable } from 'node:stream';
+import type mysql from 'mysql2/promise';
+import { quoteId } from './connect.ts';
+import { loadTarget } from './column-expressions.ts';
+import type { ColumnInfo } from './schema-reader.ts';
+
+/** A LOAD DATA warning means a value did not arrive as sent: treat it as a failed chunk, never as data. */
+export class LoadWarningError extends Error {}
+
+export function loadDataSql(database: string, table: string, columns: readonly ColumnInfo[]): string {
+  const targets = columns.map((column, index) => loadTarget(column, index));
+  const sets = targets.flatMap((target) => (target.set ? [target.set] : []));
+  // CHARACTER SET binary: bytes land exactly as the source stored them, whatever the column charset.
+  return (
+    `LOAD DATA LOCAL INFILE 'ticketkit-chunk' INTO TABLE ${quoteId(database)}.${quoteId(table)} CHARACTER SET binary ` +
+    `(${targets.map((target) => target.target).join(', ')})` +
+    (sets.length ? ` SET ${sets.join(', ')}` : '')
+  );
+}
+
+/**
+ * Loads one chunk in its own transaction and records the checkpoint in the same transaction:
+ * a crash leaves either the whole chunk and its checkpoint, or neither.
+ */
+export async function writeChunk(
+  target: mysql.Connection,
+  sql: string,
+  stream: Readable,
+  checkpoint: () => Promise<void>,
+): Promise<number> {
+  await target.query('START TRANSACTION');
+  try {
+    const [result] = await target.query({ sql, infileStreamFactory: () => stream });
+    const header = result as mysql.ResultSetHeader;
+    if (header.warningStatus > 0) {
+      const [warnings] = await target.query('SHOW WARNINGS LIMIT 1');
+      const first = (warnings as { Code: number; Message: string }[])[0];
+      throw new LoadWarningError(`target warned while loading (${header.warningStatus} warnings), first: ${first?.Code} ${first?.Message}`);
+    }
+    await checkpoint();
+    await target.query('COMMIT');
+    return header.affectedRows;
+  } catch (error) {
+    await target.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,255 @@
+import type mysql from 'mysql2/promise';
+import { UsageError } from '../errors.ts';
+import type { MysqlEndpoint } from '../mysql/connection-url.ts';
+import { connect, quoteId } from '../mysql/connect.ts';
+import { planChunks, type ChunkRange } from '../mysql/chunk-planner.ts';
+import { createSchemaObjects, readSchemaObjects, type ObjectOutcome } from '../mysql/schema-objects.ts';
+import { readDatabaseInfo, readTables, selectTables, showCreateTable, type TableInfo } from '../mysql/schema-reader.ts';
+import { prepareWriterSession } from '../mysql/session.ts';
+import { openSnapshotReaders, type SnapshotInfo } from '../mysql/snapshot.ts';
+import { splitTableDdl } from '../mysql/table-ddl.ts';
+import type { ProgressCounters } from '../progress/counters.ts';
+import { CheckpointStore } from '../state/checkpoint-store.ts';
+import { copyChunk, finishTable, type ChunkJob, type TableCopyContext } from './copy-table-chunks.ts';
+import { decideTableActions, type TableAction, type TableDecision } from './prepare-target.ts';
+import { verifyTables, type TableVerification } from './verify-tables.ts';
+import { runWorkerPool } from './worker-pool.ts';
+
+export interface CopyDatabaseOptions {
+  readonly source: MysqlEndpoint;
+  readonly target: MysqlEndpoint;
+  readonly sourceDatabase: string;
+  readonly targetDatabase: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly parallel: number;
+  readonly chunkRows: number;
+  readonly resume: boolean;
+  readonly overwrite: boolean;
+  readonly dryRun: boolean;
+  readonly verify: boolean;
+  /** Build secondary indexes and foreign keys after the bulk load. @default true */
+  readonly deferIndexes?: boolean;
+  readonly stateSchema: string;
+  /** Returns the counters for a phase; the caller renders them. */
+  readonly startPhase: (phase: 'copy' | 'verify') => ProgressCounters;
+  readonly endPhase: () => void;
+}
+
+export interface CopiedTable {
+  readonly name: string;
+  readonly action: TableAction;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly chunks: number;
+  readonly seconds: number;
+  readonly verdict: 'match' | 'mismatch' | 'not verified';
+}
+
+export interface CopyReport {
+  readonly source: string;
+  readonly target: string;
+  readonly sourceDatabase: string;
+  readonly targetDatabase: string;
+  readonly dryRun: boolean;
+  readonly snapshot?: SnapshotInfo;
+  readonly tables: readonly CopiedTable[];
+  readonly objects: readonly ObjectOutcome[];
+  readonly verification?: readonly TableVerification[];
+  readonly seconds: { readonly copy: number; readonly verify: number; readonly total: number };
+}
+
+interface TableRun {
+  readonly decision: TableDecision;
+  chunks: readonly ChunkRange[];
+  deferred: readonly string[];
+  createSql: string;
+  remaining: number;
+  started: number;
+  finished: number;
+}
+
+async function closeAll(connections: readonly mysql.Connection[]): Promise<void> {
+  await Promise.all(connections.map((connection) => connection.end().catch(() => undefined)));
+}
+
+/** The `db` use case: schema, consistent parallel chunked copy, deferred indexes, objects, verification. */
+export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyReport> {
+  const startedAt = Date.now();
+  const sourceAdmin = await connect(options.source);
+  const targetAdmin = await connect(options.target);
+  const writers: mysql.Connection[] = [];
+  try {
+    const sourceInfo = await readDatabaseInfo(sourceAdmin, options.sourceDatabase);
+    if (!sourceInfo) throw new UsageError(`source database ${options.sourceDatabase} does not exist on ${options.source.display}`);
+    const { selected, unknown } = selectTables(await readTables(sourceAdmin, options.sourceDatabase), options.include, options.exclude);
+    if (unknown.length) throw new UsageError(`no such table in the source: ${unknown.join(', ')}`);
+    const targetExists = (await readDatabaseInfo(targetAdmin, options.targetDatabase)) !== undefined;
+    const store = new CheckpointStore(options.stateSchema, options.targetDatabase);
+    const stateExists = (await readDatabaseInfo(targetAdmin, options.stateSchema)) !== undefined;
+    const checkpoints = stateExists && options.resume ? await store.load(targetAdmin) : new Map();
+    const decisions = await decideTableActions({
+      target: targetAdmin,
+      targetDatabase: options.targetDatabase,
+      targetExists,
+      tables: selected,
+      checkpoints,
+      resume: options.resume,
+      overwrite: options.overwrite,
+    });
+    if (options.dryRun) return dryRunReport(options, decisions, startedAt);
+
+    await prepareWriterSession(targetAdmin);
+    if (!targetExists) {
+      await targetAdmin.query(
+        `CREATE DATABASE ${quoteId(options.targetDatabase)} CHARACTER SET ${sourceInfo.charset} COLLATE ${sourceInfo.collation}`,
+      );
+    }
+    await store.ensure(targetAdmin);
+    for (let i = 0; i < options.parallel; i += 1) {
+      const writer = await connect(options.target, { database: options.targetDatabase });
+      await prepareWriterSession(writer);
+      writers.push(writer);
+    }
+    const snapshotReaders = await openSnapshotReaders(options.source, options.sourceDatabase, options.parallel, selected.map((table) => table.name));
+    try {
+      const runId = await store.startRun(targetAdmin, options.source.display, snapshotReaders.snapshot);
+      const counters = options.startPhase('copy');
+      const runs = await prepareTables(options, decisions, snapshotReaders.readers[0]!, targetAdmin, store, counters);
+      const context: TableCopyContext = { targetDatabase: options.targetDatabase, store, counters };
+      const jobs: ChunkJob[] = [];
+      for (const run of runs.values()) {
+        const done = run.decision.checkpoint?.doneChunks;
+        for (const chunk of run.chunks) if (!done?.has(chunk.index)) jobs.push({ table: run.decision.table, chunk });
+      }
+      // Tables whose chunks were all copied before a crash still need their indexes.
+      for (const run of runs.values()) {
+        if (run.decision.action === 'continue' && run.remaining === 0) await completeTable(run, writers[0]!, context);
+      }
+      await runWorkerPool(jobs, options.parallel, async (job, worker) => {
+        const run = runs.get(job.table.name)!;
+        run.started ||= Date.now();
+        await copyChunk(job, snapshotReaders.readers[worker]!, writers[worker]!, context);
+        run.remaining -= 1;
+        if (run.remaining === 0) await completeTable(run, writers[worker]!, context);
+      });
+      const copySeconds = (Date.now() - startedAt) / 1000;
+      const objects = await createSchemaObjects(
+        targetAdmin,
+        options.sourceDatabase,
+        options.targetDatabase,
+        await readSchemaObjects(sourceAdmin, options.sourceDatabase, selected.map((table) => table.name)),
+      );
+      options.endPhase();
+
+      let verification: TableVerification[] | undefined;
+      const verifyStarted = Date.now();
+      if (options.verify) {
+        const verifyCounters = options.startPhase('verify');
+        verification = await verifyTables({
+          sources: snapshotReaders.readers,
+          targets: writers,
+          tables: [...runs.values()].map((run) => ({ table: run.decision.table, chunks: run.chunks })),
+          counters: verifyCounters,
+        });
+        options.endPhase();
+      }
+      const mismatch = verification?.some((table) => table.verdict === 'mismatch') ?? false;
+      await store.finishRun(targetAdmin, runId, verification ? (mismatch ? 'mismatch' : 'verified') : 'copied');
+      const snapshot = counters.snapshot();
+      return {
+        source: options.source.display,
+        target: options.target.display,
+        sourceDatabase: options.sourceDatabase,
+        targetDatabase: options.targetDatabase,
+        dryRun: false,
+        snapshot: snapshotReaders.snapshot,
+        tables: [...runs.values()].map((run) => {
+          const task = snapshot.tasks.find((item) => item.id === run.decision.table.name);
+          const verdict = verification?.find((item) => item.table === run.decision.table.name)?.verdict ?? 'not verified';
+          return {
+            name: run.decision.table.name,
+            action: run.decision.action,
+            rows: task?.done ?? 0,
+            bytes: task?.bytes ?? 0,
+            chunks: run.chunks.length,
+            seconds: run.finished && run.started ? (run.finished - run.started) / 1000 : 0,
+            verdict,
+          };
+        }),
+        objects,
+        ...(verification ? { verification } : {}),
+        seconds: { copy: copySeconds, verify: verification ? (Date.now() - verifyStarted) / 1000 : 0, total: (Date.now() - startedAt) / 1000 },
+      };
+    } finally {
+      await snapshotReaders.close();
+    }
+  } finally {
+    await closeAll([sourceAdmin, targetAdmin, ...writers]);
+  }
+}
+
+async function completeTable(run: TableRun, writer: mysql.Connection, context: TableCopyContext): Promise<void> {
+  await finishTable(writer, run.decision.table.name, run.deferred, run.createSql, context);
+  run.finished = Date.now();
+  context.counters.finish(run.decision.table.name);
+}
+
+/** Creates (or re-opens) each table, plans its chunks inside the snapshot, and records the plan. */
+async function prepareTables(
+  options: CopyDatabaseOptions,
+  decisions: readonly TableDecision[],
+  snapshotReader: mysql.Connection,
+  targetAdmin: mysql.Connection,
+  store: CheckpointStore,
+  counters: ProgressCounters,
+): Promise<Map<string, TableRun>> {
+  const runs = new Map<string, TableRun>();
+  const target = (table: TableInfo) => `${quoteId(options.targetDatabase)}.${quoteId(table.name)}`;
+  for (const decision of decisions) {
+    const { table } = decision;
+    const createSql = await showCreateTable(snapshotReader, options.sourceDatabase, table.name);
+    const task = counters.addTask(table.name, { total: table.rowsEstimate });
+    if (decision.action !== 'create' && decision.checkpoint) {
+      const checkpoint = decision.checkpoint;
+      const done = [...checkpoint.doneChunks.values()];
+      const remaining = checkpoint.chunks.filter((chunk) => !checkpoint.doneChunks.has(chunk.index)).length;
+      runs.set(table.name, { decision, chunks: checkpoint.chunks, deferred: checkpoint.deferred, createSql, remaining, started: 0, finished: 0 });
+      counters.start(table.name, { done: done.reduce((sum, item) => sum + item.rows, 0), bytes: done.reduce((sum, item) => sum + item.bytes, 0) });
+      if (decision.action === 'complete') counters.finish(table.name);
+      continue;
+    }
+    const split = options.deferIndexes === false ? { createTable: createSql, deferred: [] } : splitTableDdl(createSql);
+    await store.reset(targetAdmin, table.name);
+    if (decision.dropFirst) await targetAdmin.query(`DROP TABLE IF EXISTS ${target(table)}`);
+    await targetAdmin.query(`USE ${quoteId(options.targetDatabase)}`);
+    await targetAdmin.query(split.createTable);
+    const chunks = await planChunks(snapshotReader, table, options.chunkRows);
+    await store.startTable(targetAdmin, table.name, chunks, split.deferred);
+    runs.set(table.name, { decision, chunks, deferred: split.deferred, createSql, remaining: chunks.length, started: 0, finished: 0 });
+    task.total = table.rowsEstimate;
+    counters.start(table.name);
+  }
+  return runs;
+}
+
+function dryRunReport(options: CopyDatabaseOptions, decisions: readonly TableDecision[], startedAt: number): CopyReport {
+  return {
+    source: options.source.display,
+    target: options.target.display,
+    sourceDatabase: options.sourceDatabase,
+    targetDatabase: options.targetDatabase,
+    dryRun: true,
+    tables: decisions.map((decision) => ({
+      name: decision.table.name,
+      action: decision.action,
+      rows: decision.table.rowsEstimate,
+      bytes: decision.table.dataBytes,
+      chunks: decision.table.integerKey ? Math.max(1, Math.ceil(decision.table.rowsEstimate / options.chunkRows)) : 1,
+      seconds: 0,
+      verdict: 'not verified',
+    })),
+    objects: [],
+    seconds: { copy: 0, verify: 0, total: (Date.now() - startedAt) / 1000 },
+  };
+}

@@ -1,0 +1,66 @@
+import type mysql from 'mysql2/promise';
+import { quoteId } from '../mysql/connect.ts';
+import { chunkWhere, keyOrder, type ChunkRange } from '../mysql/chunk-planner.ts';
+import { readChunkAsTsv } from '../mysql/chunk-reader.ts';
+import { loadDataSql, writeChunk } from '../mysql/chunk-writer.ts';
+import { copiedColumns, selectExpression } from '../mysql/column-expressions.ts';
+import type { TableInfo } from '../mysql/schema-reader.ts';
+import { deferredAlter } from '../mysql/table-ddl.ts';
+import type { ProgressCounters } from '../progress/counters.ts';
+import type { CheckpointStore } from '../state/checkpoint-store.ts';
+
+export interface ChunkJob {
+  readonly table: TableInfo;
+  readonly chunk: ChunkRange;
+}
+
+export interface TableCopyContext {
+  readonly targetDatabase: string;
+  readonly store: CheckpointStore;
+  readonly counters: ProgressCounters;
+}
+
+/** Copies one key range: source SELECT streamed as text straight into LOAD DATA, then checkpointed. */
+export async function copyChunk(job: ChunkJob, reader: mysql.Connection, writer: mysql.Connection, context: TableCopyContext): Promise<{ rows: number; bytes: number }> {
+  const columns = copiedColumns(job.table.columns);
+  const select = `SELECT ${columns.map(selectExpression).join(', ')} FROM ${quoteId(job.table.name)} WHERE ${chunkWhere(job.table, job.chunk)}${keyOrder(job.table)}`;
+  const { stream, counts } = readChunkAsTsv(reader, writer, select, (rows, bytes) => context.counters.advance(job.table.name, rows, bytes));
+  const loaded = await writeChunk(writer, loadDataSql(context.targetDatabase, job.table.name, columns), stream, () =>
+    context.store.markChunk(writer, job.table.name, job.chunk.index, counts.rows, counts.bytes),
+  );
+  if (loaded !== counts.rows) {
+    throw new Error(`${job.table.name} chunk ${job.chunk.index}: sent ${counts.rows} rows but the target loaded ${loaded}`);
+  }
+  return counts;
+}
+
+function withoutAutoIncrement(sql: string): string {
+  return sql.replace(/ AUTO_INCREMENT=\d+/, '');
+}
+
+/**
+ * Adds the deferred secondary indexes and foreign keys in one ALTER. After a crash between the
+ * ALTER and its checkpoint, the indexes already exist: accepted when the table now matches.
+ */
+export async function finishTable(
+  writer: mysql.Connection,
+  table: string,
+  deferred: readonly string[],
+  expectedCreateSql: string,
+  context: TableCopyContext,
+): Promise<void> {
+  const alter = deferredAlter(`${quoteId(context.targetDatabase)}.${quoteId(table)}`, deferred);
+  if (alter) {
+    try {
+      await writer.query(alter);
+    } catch (error) {
+      const errno = (error as { errno?: number }).errno;
+      // 1061 duplicate key name, 1826 duplicate foreign key, 1022 duplicate key on write.
+      if (errno !== 1061 && errno !== 1826 && errno !== 1022) throw error;
+      const [rows] = await writer.query(`SHOW CREATE TABLE ${quoteId(context.targetDatabase)}.${quoteId(table)}`);
+      const actual = String((rows as Record<string, unknown>[])[0]!['Create Table']);
+      if (withoutAutoIncrement(actual) !== withoutAutoIncrement(expectedCreateSql)) throw error;
+    }
+  }
+  await context.store.markIndexed(writer, table);
+}
