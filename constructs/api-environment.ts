@@ -9,6 +9,7 @@ export const API_BUNDLE_EXCLUDE = [
   '!bin',
   '!bin/**',
   'bin/cdk.ts',
+  'bin/migrate*',
   '**/*.test.ts',
   '**/node_modules',
 ];

@@ -117,7 +117,6 @@ export class Cache extends Construct {
       ],
     });
     this.replicationGroup.applyRemovalPolicy(removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
-    this.replicationGroup.addDependency(this.subnetGroup);
     if (!settings.multiAz) {
       acknowledge(
         this.replicationGroup,

@@ -1,6 +1,5 @@
-import { Duration, RemovalPolicy, Stack, type Duration as DurationType } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -168,8 +167,7 @@ export class Database extends Construct {
           securityGroups: [this.securityGroup],
           port: settings.port,
           parameterGroup: this.parameterGroup,
-          storageEncrypted: true,
-          storageEncryptionKey: this.encryptionKey,
+          // Encryption (and its key) is inherited from the encrypted source; CloudFormation rejects restating it.
           monitoringInterval: Duration.seconds(30),
           enablePerformanceInsights: true,
           performanceInsightEncryptionKey: this.encryptionKey,
@@ -187,24 +185,8 @@ export class Database extends Construct {
       // RDS Proxy always listens on the engine's default port (3306); it gets its own group so callers
       // allow their clients on `endpointPort` and the instance admits only the proxy, app and rotation.
       this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'RDS Proxy' });
-      this.proxySecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(settings.port), 'To MySQL');
-      this.securityGroup.addIngressRule(this.proxySecurityGroup, ec2.Port.tcp(settings.port), 'From the RDS Proxy');
-      // The proxy reads only this secret, through a customer managed policy (no inline policy).
-      const proxyRole = new iam.Role(this, 'ProxyRole', { assumedBy: new iam.ServicePrincipal('rds.amazonaws.com') });
-      proxyRole.addManagedPolicy(
-        new iam.ManagedPolicy(this, 'ProxyPolicy', {
-          statements: [
-            new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [this.secret.secretArn] }),
-            new iam.PolicyStatement({
-              actions: ['kms:Decrypt'],
-              resources: [this.encryptionKey.keyArn],
-              conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
-            }),
-          ],
-        }),
-      );
+      // addProxy itself opens the proxy -> instance path on the instance's port.
       this.proxy = this.instance.addProxy('Proxy', {
-        role: proxyRole.withoutPolicyUpdates(),
         secrets: [this.secret],
         vpc: props.vpc,
         vpcSubnets: subnets,

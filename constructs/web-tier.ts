@@ -203,6 +203,11 @@ export class WebTier extends Construct {
         port: 80,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
+      acknowledge(
+        this.httpListener,
+        complianceRules('ELBv2ACMCertificateRequired'),
+        'This port 80 listener carries no content: its only action is a permanent redirect to the HTTPS listener, which uses the ACM certificate.',
+      );
     } else {
       this.httpListener = this.loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [this.targetGroup] });
       acknowledge(

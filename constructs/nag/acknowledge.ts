@@ -2,7 +2,8 @@ import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** The cdk-nag 3 packs this kit is held to, by their validation plugin names. */
-export type NagPackName = 'AwsSolutions' | 'PCI.DSS.321' | 'NIST.800.53.R5' | 'HIPAA.Security';
+export const NAG_PACK_NAMES = ['AwsSolutions', 'PCI.DSS.321', 'NIST.800.53.R5', 'HIPAA.Security'] as const;
+export type NagPackName = (typeof NAG_PACK_NAMES)[number];
 
 const MIN_REASON_LENGTH = 20;
 const PACK_RULE_FORM = /^[A-Za-z0-9.-]+::\S+$/;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NAG_PACK_NAMES } from './acknowledge.ts';
 
 interface ReportedViolation {
   readonly ruleName: string;
@@ -25,7 +26,9 @@ export interface PluginSummary {
 /** Reads CDK's `validation-report.json` from a cloud assembly directory. Each finding is one rule on one construct. */
 export function readValidationSummary(assemblyDir: string): PluginSummary[] {
   const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
-  return report.pluginReports.map((plugin) => ({
+  // A plugin with nothing to report is left out of the file; list the four packs anyway, at zero.
+  const missing = NAG_PACK_NAMES.filter((name) => !report.pluginReports.some((plugin) => plugin.pluginName === name));
+  return [...report.pluginReports, ...missing.map((pluginName) => ({ pluginName, violations: [] }))].map((plugin) => ({
     plugin: plugin.pluginName,
     unacknowledged: plugin.violations.flatMap((v) => (v.violatingConstructs ?? [{}]).map((c) => `${v.ruleName} at ${c.constructPath ?? '?'}`)),
     acknowledged: (plugin.suppressedViolations ?? []).flatMap((v) =>
