@@ -28,7 +28,8 @@ export function readValidationSummary(assemblyDir: string): PluginSummary[] {
   const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
   // A plugin with nothing to report is left out of the file; list the four packs anyway, at zero.
   const missing = NAG_PACK_NAMES.filter((name) => !report.pluginReports.some((plugin) => plugin.pluginName === name));
-  return [...report.pluginReports, ...missing.map((pluginName) => ({ pluginName, violations: [] }))].map((plugin) => ({
+  const plugins: PluginReport[] = [...report.pluginReports, ...missing.map((pluginName) => ({ pluginName, violations: [] }))];
+  return plugins.map((plugin) => ({
     plugin: plugin.pluginName,
     unacknowledged: plugin.violations.flatMap((v) => (v.violatingConstructs ?? [{}]).map((c) => `${v.ruleName} at ${c.constructPath ?? '?'}`)),
     acknowledged: (plugin.suppressedViolations ?? []).flatMap((v) =>
