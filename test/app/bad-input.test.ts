@@ -121,7 +121,7 @@ describe('cross-site request forgery', () => {
 
   it('accepts the allowed origin, the site itself and clients that send no Origin', async () => {
     const { email } = await newBuyer(api.url);
-    for (const headers of [{ Origin: 'https://tickets.example.com' }, { Origin: api.url.replace('127.0.0.1', '127.0.0.1') }, {}]) {
+    for (const headers of [{ Origin: 'https://tickets.example.com' }, { Origin: api.url }, {}] as Record<string, string>[]) {
       const response = await new HttpClient(api.url).post('/api/auth/login', { email, password: 'correct horse battery' }, headers);
       expect(response.status).toBe(200);
     }

@@ -120,7 +120,7 @@ describe('service documents and probes', () => {
     const { createApp } = await import('../../app/create-app.ts');
     const { router } = createApp(api.deps, () => true);
     const routes = router.stack.flatMap((layer) =>
-      layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m.toLowerCase()} ${layer.path.replace(/:(\w+)/g, '{$1}')}`),
+      layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m.toLowerCase()} ${String(layer.path).replace(/:(\w+)/g, '{$1}')}`),
     );
     expect(routes.length).toBeGreaterThan(15);
     for (const route of routes) {

@@ -9,7 +9,7 @@ export class HttpClient {
   async request(
     method: string,
     path: string,
-    options: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+    options: { json?: unknown; body?: RequestInit['body']; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: any; headers: Headers }> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const headers: Record<string, string> = { ...options.headers };
     if (options.json !== undefined) headers['content-type'] ??= 'application/json';
