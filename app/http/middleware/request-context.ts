@@ -19,7 +19,9 @@ export function requestContext(logger: Logger): Middleware<AppState> {
     } finally {
       const ms = Math.round((performance.now() - started) * 10) / 10;
       const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms };
-      if (ctx.status >= 500) ctx.state.log.error(line, 'request failed');
+      // 503 is an expected answer (starting, draining, a dependency down); only other 5xx are errors.
+      if (ctx.status >= 500 && ctx.status !== 503) ctx.state.log.error(line, 'request failed');
+      else if (ctx.status === 503) ctx.state.log.warn(line, 'request refused');
       else ctx.state.log.info(line, 'request');
     }
   };
