@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestBucket, localS3Client } from '../support/s3.ts';
+import { startFaultProxy, uploadsOf, keyOf, type FaultProxy } from './posters/fault-proxy.ts';
+import { getObject, headObject, jpegBytes, listKeys, migrate, tempDirs, writeFiles } from './posters/harness.ts';
+
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(200, 7)]);
+const MIB = 1024 * 1024;
+
+describe('bin/migrate posters: upload', () => {
+  const client = localS3Client();
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(inject('s3Endpoint'));
+  });
+  afterAll(async () => {
+    await proxy.close();
+    client.destroy();
+  });
+
+  it('uploads odd names with sniffed types, immutable caching and a SHA-256 checksum on every request, then skips on re-run', async () => {
+    const bucket = await createTestBucket(client, 'tk-posters');
+    const { from, state } = await tempDirs();
+    const files = {
+      '2019/summer fest.jpg': jpegBytes(120_000, 1),
+      '2019/Café Tacvba — 東京.jpg': jpegBytes(80_000, 2),
+      'really-a-png.jpg': PNG,
+      'logo.svg': '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+      'empty.jpg': Buffer.alloc(0),
+    };
+    await writeFiles(from, files);
+    await symlink(path.join(from, 'really-a-png.jpg'), path.join(from, 'link.jpg'));
+    const args = ['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json'];
+
+    const first = await migrate(args);
+    expect(first.stderr).not.toMatch(/error/);
+    expect(first.exitCode).toBe(0);
+    expect(first.report).toMatchObject({ files: 5, uploaded: 5, failed: [], notUploaded: [{ relativePath: 'link.jpg', reason: 'symlink' }] });
+
+    const keys = await listKeys(client, bucket);
+    expect(keys.size).toBe(5);
+    for (const [relative, content] of Object.entries(files)) {
+      const bytes = Buffer.from(content);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const key = `posters/${relative.replace(/(\.[a-z]+)$/, `.${sha.slice(0, 16)}$1`)}`;
+      expect((await getObject(client, bucket, key)).equals(bytes)).toBe(true);
+      const put = uploadsOf(proxy, bucket).find((request) => keyOf(request, bucket) === key) ?? proxy.seen.find((r) => r.method === 'PUT' && r.path === `/${bucket}/${key}`);
+      expect(put?.headers['x-amz-checksum-sha256']).toBe(createHash('sha256').update(bytes).digest('base64'));
+      const head = await headObject(client, bucket, key);
+      expect(head.CacheControl).toBe('public, max-age=31536000, immutable');
+      if (relative === 'really-a-png.jpg') expect(head.ContentType).toBe('image/png');
+      if (relative === 'logo.svg') expect(head.ContentType).toBe('image/svg+xml');
+      if (relative.startsWith('2019/')) expect(head.ContentType).toBe('image/jpeg');
+    }
+
+    const putsBefore = uploadsOf(proxy, bucket).length;
+    const second = await migrate(args);
+    expect(second.exitCode).toBe(0);
+    expect(second.report).toMatchObject({ unchanged: 5, uploaded: 0 });
+    expect(uploadsOf(proxy, bucket).length).toBe(putsBefore);
+
+    const followed = await migrate([...args, '--follow-symlinks']);
+    expect(followed.report).toMatchObject({ files: 6, uploaded: 1, unchanged: 5, notUploaded: [] });
+  });
+
+  it('sends a file just over the part size as a multipart upload with per-part checksums', async () => {
+    const bucket = await createTestBucket(client, 'tk-posters');
+    const { from, state } = await tempDirs();
+    const big = jpegBytes(5 * MIB + 70_000, 3);
+    await writeFiles(from, { 'big.jpg': big });
+    const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--part-size', '5MiB', '--json']);
+    expect(run.exitCode).toBe(0);
+    const parts = uploadsOf(proxy, bucket).filter((request) => request.query.has('partNumber'));
+    expect(parts.map((part) => part.query.get('partNumber')).sort()).toEqual(['1', '2']);
+    for (const part of parts) {
+      const [start, end] = part.query.get('partNumber') === '1' ? [0, 5 * MIB] : [5 * MIB, big.length];
+      expect(part.headers['x-amz-checksum-sha256']).toBe(createHash('sha256').update(big.subarray(start, end)).digest('base64'));
+    }
+    const [key] = [...(await listKeys(client, bucket)).keys()];
+    // Buffer.equals: a deep toEqual over megabytes is very slow.
+    expect((await getObject(client, bucket, key!)).equals(big)).toBe(true);
+    expect((await headObject(client, bucket, key!)).Metadata).toMatchObject({ 'part-size': String(5 * MIB) });
+  });
+
+  it('refuses bad input with one line and exit code 2', async () => {
+    const { from, state } = await tempDirs();
+    const missingFrom = await migrate(['posters', '--bucket', 'b']);
+    expect(missingFrom.exitCode).toBe(2);
+    const inside = await migrate(['posters', '--from', from, '--bucket', 'b', '--state-dir', path.join(from, 'state')]);
+    expect(inside).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^error: --state-dir .* is inside --from/) });
+    const noBucket = await migrate(['posters', '--from', from, '--bucket', 'tk-no-such-bucket', '--endpoint', inject('s3Endpoint'), '--state-dir', state]);
+    expect(noBucket.exitCode).toBe(2);
+    expect(noBucket.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: cannot use s3:\/\/tk-no-such-bucket\/posters\/ .*NoSuchBucket/)]);
+    const badPart = await migrate(['posters', '--from', from, '--bucket', 'b', '--part-size', '1MiB']);
+    expect(badPart).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/--part-size must be at least 5MiB/) });
+  });
+});
