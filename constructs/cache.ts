@@ -72,7 +72,7 @@ export class Cache extends Construct {
     });
     acknowledge(
       this.authToken,
-      [nagRule('AwsSolutions', 'SMG4'), ...complianceRules('SecretsManagerRotationEnabled')],
+      [nagRule('AwsSolutions', 'SMG4'), ...complianceRules('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
       'Rotating a Redis AUTH token needs a coordinated ModifyReplicationGroup ROTATE then SET; it is a runbook step, not a Secrets Manager rotation Lambda.',
     );
 

@@ -58,14 +58,14 @@ export function acknowledgeDatabaseFindings(database: Database, settings: Databa
   if (!settings.multiAz) {
     acknowledge(
       database.instance,
-      [nagRule('AwsSolutions', 'RDS3'), ...complianceRules('RDSMultiAZSupport')],
+      [nagRule('AwsSolutions', 'RDS3'), ...complianceRules('RDSMultiAZSupport', ['NIST.800.53.R5', 'HIPAA.Security'])],
       'Development database runs in one Availability Zone to halve its cost; production is Multi-AZ and the construct refuses single-AZ there.',
     );
   }
   if (!settings.deletionProtection) {
     acknowledge(
       database.instance,
-      [nagRule('AwsSolutions', 'RDS10'), ...complianceRules('RDSInstanceDeletionProtectionEnabled')],
+      [nagRule('AwsSolutions', 'RDS10'), ...complianceRules('RDSInstanceDeletionProtectionEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
       'Development databases are disposable and torn down with their stack; production keeps deletion protection and a final snapshot.',
     );
   }

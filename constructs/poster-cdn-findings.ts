@@ -26,9 +26,4 @@ export function acknowledgePosterCdnFindings(cdn: PosterCdn, props: PosterCdnPro
     ['Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac'],
     'The poster key lets CloudFront decrypt only for distributions of this account; naming the one distribution would be a circular reference on first deploy.',
   );
-  acknowledge(
-    cdn.logsBucket,
-    [nagRule('AwsSolutions', 'S1')],
-    'This bucket is the server access log destination of the poster bucket and CloudFront; logging it into itself would loop.',
-  );
 }

@@ -186,7 +186,7 @@ export class ThreeTierNetwork extends Construct {
     lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet, redirected to HTTPS');
     acknowledge(
       lb,
-      [nagRule('AwsSolutions', 'EC23'), ...complianceRules('EC2RestrictedCommonPorts', ['PCI.DSS.321', 'NIST.800.53.R5', 'HIPAA.Security'])],
+      [nagRule('AwsSolutions', 'EC23')],
       'The internet-facing load balancer must accept ports 443 and 80 from any address; 80 only redirects to HTTPS. No other group allows 0.0.0.0/0.',
     );
     lb.addEgressRule(this.appSecurityGroup, ec2.Port.tcp(this.appPort), 'To the app instances');

@@ -1,0 +1,216 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_VARIABLES } from '../../constructs/api-user-data.ts';
+import { NAG_PACK_NAMES } from '../../constructs/nag/acknowledge.ts';
+import { readValidationSummary } from '../../constructs/nag/validation-summary.ts';
+import { logicalId, synthesisePlatform, type SynthesisedPlatform } from './support/cdk-app.ts';
+import { acknowledgementsUnder } from './support/nag.ts';
+import { ingressRules, launchTemplateUserData } from './support/security-groups.ts';
+
+let prod: SynthesisedPlatform;
+beforeAll(() => {
+  prod = synthesisePlatform('prod');
+});
+
+describe('prod platform under cdk-nag', () => {
+  it('has zero unacknowledged findings in the four packs and every other validation plugin', () => {
+    const summaries = readValidationSummary(prod.assemblyDir);
+    expect(summaries.map((s) => s.plugin)).toEqual(expect.arrayContaining([...NAG_PACK_NAMES]));
+    for (const summary of summaries) expect(summary.unacknowledged, summary.plugin).toEqual([]);
+  });
+
+  it('acknowledges with Pack::Rule ids and specific reasons, and every acknowledgement matches a finding', () => {
+    // CDK records a few CloudFormation-Validate acknowledgements of its own; ours are the rest.
+    const ours = acknowledgementsUnder(prod.stack.platform).filter((ack) => !ack.id.startsWith('CloudFormation-Validate::'));
+    expect(ours.length).toBeGreaterThan(10);
+    const used = new Set(readValidationSummary(prod.assemblyDir).flatMap((s) => s.acknowledged.map((a) => `${a.id}@${a.path}`)));
+    for (const ack of ours) {
+      expect(ack.id).toMatch(/^[A-Za-z0-9.-]+::\S+$/);
+      expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(20);
+      // Annotation warnings are dropped when acknowledged rather than listed, so only pack findings can be matched.
+      if (!ack.id.startsWith('Annotation::')) expect(used.has(`${ack.id}@${ack.path}`), `stale acknowledgement ${ack.id} at ${ack.path}`).toBe(true);
+    }
+  });
+});
+
+describe('prod platform: who reaches whom', () => {
+  it('admits the internet only on 443 and 80 of the load balancer', () => {
+    const lb = logicalId(prod.stack, prod.stack.platform.network.loadBalancerSecurityGroup);
+    const open = ingressRules(prod.template).filter((rule) => rule.source === '0.0.0.0/0' || rule.source === '::/0');
+    expect(open.map((rule) => [rule.group, rule.fromPort]).sort()).toEqual([[lb, 443], [lb, 80]].sort());
+  });
+
+  it('lets only the load balancer reach the app port, and only the app reach MySQL (via the proxy) and Redis', () => {
+    const { network, database } = prod.stack.platform;
+    const id = (group: Parameters<typeof logicalId>[1]) => logicalId(prod.stack, group);
+    const sourcesOf = (group: string) => ingressRules(prod.template).filter((rule) => rule.group === group).map((rule) => [rule.source, rule.fromPort]);
+    expect(sourcesOf(id(network.appSecurityGroup))).toEqual([[id(network.loadBalancerSecurityGroup), 3000]]);
+    expect(sourcesOf(id(network.cacheSecurityGroup))).toEqual([[id(network.appSecurityGroup), 6380]]);
+    expect(sourcesOf(id(database.proxySecurityGroup!))).toEqual([[id(network.appSecurityGroup), 3306]]);
+    const databaseSources = sourcesOf(id(network.databaseSecurityGroup)).map(([source]) => source);
+    expect(databaseSources.sort()).toEqual([id(network.appSecurityGroup), id(database.rotationSecurityGroup), id(database.proxySecurityGroup!)].sort());
+  });
+});
+
+describe('prod platform: tiers', () => {
+  it('serves HTTPS with the certificate and only redirects HTTP', () => {
+    prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: Match.stringLikeRegexp('^arn:aws:acm:us-east-1:') }],
+    });
+    prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+    prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'deletion_protection.enabled', Value: 'true' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    });
+  });
+
+  it('checks /readyz, drains for 30 s and keeps stickiness off', () => {
+    prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/readyz',
+      Port: 3000,
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'deregistration_delay.timeout_seconds', Value: '30' },
+        { Key: 'stickiness.enabled', Value: 'false' },
+      ]),
+    });
+    prod.template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { HealthCheckType: 'ELB', MinSize: '3', MaxSize: '30' });
+  });
+
+  it('scales on requests per target and pre-warms 30 minutes before the declared on-sale', () => {
+    prod.template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget' } },
+    });
+    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2027-06-01T16:30:00Z', MinSize: 12 });
+    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2027-06-01T19:00:00Z', MinSize: 3 });
+  });
+
+  it('launches instances with IMDSv2, encrypted EBS, no SSH key and a rolling instance refresh', () => {
+    prod.template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true }) }],
+        KeyName: Match.absent(),
+      }),
+    });
+    prod.template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: Match.objectLike({ AutoScalingInstanceRefresh: Match.objectLike({ Strategy: 'Rolling', Preferences: Match.objectLike({ MinHealthyPercentage: 100 }) }) }),
+      Properties: Match.objectLike({ NotificationConfigurations: [Match.objectLike({ TopicARN: Match.anyValue() })] }),
+    });
+  });
+
+  it('keeps MySQL encrypted, Multi-AZ, protected, TLS-only and on a non-default port', () => {
+    prod.template.hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'mysql',
+      StorageEncrypted: true,
+      MultiAZ: true,
+      DeletionProtection: true,
+      Port: '3307',
+      PubliclyAccessible: false,
+      EnablePerformanceInsights: true,
+      EnableCloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
+    });
+    prod.template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: Match.objectLike({ require_secure_transport: '1', binlog_format: 'ROW' }) });
+    prod.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { HostedRotationLambda: Match.objectLike({ RotationType: 'MySQLSingleUser' }) });
+    prod.template.resourceCountIs('AWS::RDS::DBProxy', 1);
+  });
+
+  it('runs Redis Multi-AZ with failover, encryption, AUTH from Secrets Manager and noeviction', () => {
+    prod.template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      AtRestEncryptionEnabled: true,
+      TransitEncryptionEnabled: true,
+      Port: 6380,
+      AuthToken: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')])]) }),
+    });
+    prod.template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { Properties: Match.objectLike({ 'maxmemory-policy': 'noeviction' }) });
+  });
+
+  it('serves posters through Origin Access Control and the API uncached on /api/*', () => {
+    prod.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }),
+    });
+    prod.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['tickets.example.com'],
+        ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021' }),
+        WebACLId: Match.anyValue(),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+        Origins: Match.arrayWith([
+          Match.objectLike({ OriginAccessControlId: Match.anyValue() }),
+          Match.objectLike({ DomainName: 'origin.tickets.example.com', CustomOriginConfig: Match.objectLike({ OriginProtocolPolicy: 'https-only' }) }),
+        ]),
+        CacheBehaviors: Match.arrayWith([
+          Match.objectLike({
+            PathPattern: '/api/*',
+            CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+            OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+            AllowedMethods: Match.arrayWith(['POST', 'DELETE']),
+          }),
+        ]),
+      }),
+    });
+  });
+
+  it('blocks public access on every bucket, log buckets included', () => {
+    const buckets = Object.values(prod.template.findResources('AWS::S3::Bucket'));
+    expect(buckets.length).toBeGreaterThanOrEqual(3);
+    for (const bucket of buckets) {
+      expect((bucket['Properties'] as Record<string, unknown>)['PublicAccessBlockConfiguration']).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+  });
+});
+
+describe('prod platform: the API on the instances', () => {
+  it('sets every API variable by its exact name in the systemd unit or from secrets at start', () => {
+    const userData = launchTemplateUserData(prod.template);
+    const plain = ['NODE_ENV', 'PORT', 'TRUST_PROXY', 'AWS_REGION', 'S3_BUCKET', 'POSTER_BASE_URL', 'ALLOWED_ORIGINS', 'ADMIN_EMAIL', 'HOLD_TTL_SECONDS', 'MAX_SEATS_PER_USER', 'PASSWORD_HASH_COST', 'HOLD_RATE_LIMIT_PER_USER', 'HOLD_RATE_LIMIT_PER_IP', 'LOGIN_RATE_LIMIT_PER_IP', 'LOG_LEVEL'];
+    for (const name of plain) expect(userData).toMatch(new RegExp(`^Environment="${name}=`, 'm'));
+    for (const name of SECRET_VARIABLES) expect(userData).toMatch(new RegExp(`^${name}="`, 'm'));
+    expect(userData).toContain('Environment="PORT=3000"');
+    expect(userData).toContain('Environment="POSTER_BASE_URL=https://tickets.example.com"');
+    expect(userData).toMatch(/^REDIS_URL="rediss:\/\/:\$redis_token@/m);
+    expect(userData).toMatch(/^DATABASE_URL="mysql:\/\/\$db_user:\$db_password@.*\/ticketkit\?ssl=true"$/m);
+    expect(userData).not.toMatch(/S3_ENDPOINT/);
+  });
+
+  it('installs Node 20, runs bin/api from the bundle and never puts a secret value in the template', () => {
+    const userData = launchTemplateUserData(prod.template);
+    expect(userData).toContain('dnf install -y nodejs20');
+    expect(userData).toContain('npm ci --omit=dev');
+    expect(userData).toContain('ExecStart=/opt/ticketkit/app/bin/api');
+    expect(userData).toContain('TimeoutStopSec=30');
+    expect(userData).toContain('secretsmanager get-secret-value');
+    expect(userData).not.toContain('resolve:secretsmanager');
+  });
+
+  it('grants the app role read on its secrets and read/write only on posters', () => {
+    const policies = Object.values(prod.template.findResources('AWS::IAM::ManagedPolicy')).map((p) => JSON.stringify(p['Properties']));
+    const app = policies.find((p) => p.includes('ReadWritePosters'))!;
+    expect(app).toBeDefined();
+    expect(app).not.toMatch(/"s3:\*"|"kms:\*"|"secretsmanager:\*"/);
+    prod.template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'ReadSecrets', Resource: Match.arrayWith([Match.anyValue()]) }),
+          Match.objectLike({ Sid: 'ReadWritePosters', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [Match.anyValue(), '/posters/*']] } }),
+        ]),
+      },
+    });
+    prod.template.resourceCountIs('AWS::IAM::Policy', 1); // only CDK's RDS Proxy role keeps an (acknowledged) inline policy
+  });
+});

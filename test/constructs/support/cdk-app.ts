@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addNagPacks } from '../../../constructs/nag/packs.ts';
+import { readPlatformEnvironment } from '../../../constructs/platform-environment.ts';
+import { createPlatformStack, type TicketingPlatformStack } from '../../../constructs/ticketing-platform-stack.ts';
+
+export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The committed context (cdk.json flags and settings, cdk.context.json lookups), as `cdk synth` sees it. */
+export function committedContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(repositoryRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const lookups = JSON.parse(readFileSync(join(repositoryRoot, 'cdk.context.json'), 'utf8')) as Record<string, unknown>;
+  return { ...cdkJson.context, ...lookups };
+}
+
+/** A fresh app (own output directory) and a stack in the committed account and region, for one construct. */
+export function newStack(extraContext: Record<string, unknown> = {}): Stack {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'ticketkit-cdk-')), context: { ...committedContext(), ...extraContext } });
+  return new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+}
+
+export interface SynthesisedPlatform {
+  readonly stack: TicketingPlatformStack;
+  readonly template: Template;
+  readonly assemblyDir: string;
+}
+
+/** Synthesises one committed environment under the four cdk-nag packs, exactly once; share it in a file's beforeAll. */
+export function synthesisePlatform(environment: 'prod' | 'dev'): SynthesisedPlatform {
+  const assemblyDir = mkdtempSync(join(tmpdir(), `ticketkit-${environment}-`));
+  const app = new App({ outdir: assemblyDir, context: { ...committedContext(), env: environment } });
+  const stack = createPlatformStack(app, readPlatformEnvironment(app.node, environment), repositoryRoot);
+  addNagPacks(app);
+  const assembly = app.synth();
+  const templatePath = assembly.getStackArtifact(stack.artifactId).templateFullPath;
+  return { stack, template: Template.fromJSON(JSON.parse(readFileSync(templatePath, 'utf8'))), assemblyDir };
+}
+
+/** Logical id of a construct's CloudFormation resource. */
+export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as never);
+}
