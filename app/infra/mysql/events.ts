@@ -1,4 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { withTransaction } from './transaction.ts';
 
 export interface EventRow {
   id: number;
@@ -49,9 +50,7 @@ export async function insertEventWithSeats(
   event: { name: string; venue: string; startsAt: Date; onSaleAt: Date },
   seats: Omit<SeatRow, 'id'>[],
 ): Promise<number> {
-  const connection = await db.getConnection();
-  try {
-    await connection.beginTransaction();
+  return withTransaction(db, async (connection) => {
     const [result] = await connection.execute<ResultSetHeader>(
       'INSERT INTO events (name, venue, starts_at, on_sale_at) VALUES (?, ?, ?, ?)',
       [event.name, event.venue, event.startsAt, event.onSaleAt],
@@ -63,12 +62,6 @@ export async function insertEventWithSeats(
         batch.map((seat) => [eventId, seat.section, seat.row, seat.number, seat.priceCents]),
       ]);
     }
-    await connection.commit();
     return eventId;
-  } catch (error) {
-    await connection.rollback().catch(() => undefined);
-    throw error;
-  } finally {
-    connection.release();
-  }
+  });
 }

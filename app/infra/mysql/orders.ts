@@ -1,4 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { withTransaction } from './transaction.ts';
 
 export interface Order {
   id: number;
@@ -30,34 +31,30 @@ export async function insertOrder(
   db: Pool,
   order: { userId: number; eventId: number; holdId: string; idempotencyKey: string; totalCents: number; seatIds: number[] },
 ): Promise<Order> {
-  const connection = await db.getConnection();
   try {
-    await connection.beginTransaction();
-    const [result] = await connection.execute<ResultSetHeader>(
-      'INSERT INTO orders (user_id, event_id, total_cents, hold_id, idempotency_key) VALUES (?, ?, ?, ?, ?)',
-      [order.userId, order.eventId, order.totalCents, order.holdId, order.idempotencyKey],
-    );
-    const orderId = result.insertId;
-    await connection.query('INSERT INTO tickets (order_id, seat_id) VALUES ?', [
-      order.seatIds.map((seatId) => [orderId, seatId]),
-    ]);
-    // Read the ids back: a multi-row INSERT's ids need not be consecutive under interleaved auto-increment locking.
-    const [tickets] = await connection.execute<RowDataPacket[]>(
-      'SELECT id, seat_id AS seatId FROM tickets WHERE order_id = ? ORDER BY id',
-      [orderId],
-    );
-    await connection.commit();
-    return {
-      id: orderId,
-      eventId: order.eventId,
-      totalCents: order.totalCents,
-      tickets: tickets.map((ticket) => ({ id: Number(ticket.id), seatId: Number(ticket.seatId) })),
-    };
+    return await withTransaction(db, async (connection) => {
+      const [result] = await connection.execute<ResultSetHeader>(
+        'INSERT INTO orders (user_id, event_id, total_cents, hold_id, idempotency_key) VALUES (?, ?, ?, ?, ?)',
+        [order.userId, order.eventId, order.totalCents, order.holdId, order.idempotencyKey],
+      );
+      const orderId = result.insertId;
+      await connection.query('INSERT INTO tickets (order_id, seat_id) VALUES ?', [
+        order.seatIds.map((seatId) => [orderId, seatId]),
+      ]);
+      // Read the ids back: a multi-row INSERT's ids need not be consecutive under interleaved auto-increment locking.
+      const [tickets] = await connection.execute<RowDataPacket[]>(
+        'SELECT id, seat_id AS seatId FROM tickets WHERE order_id = ? ORDER BY id',
+        [orderId],
+      );
+      return {
+        id: orderId,
+        eventId: order.eventId,
+        totalCents: order.totalCents,
+        tickets: tickets.map((ticket) => ({ id: Number(ticket.id), seatId: Number(ticket.seatId) })),
+      };
+    });
   } catch (error) {
-    await connection.rollback().catch(() => undefined);
     throw toConflict(error) ?? error;
-  } finally {
-    connection.release();
   }
 }
 
