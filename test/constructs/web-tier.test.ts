@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { planPrewarm } from '../../constructs/on-sale-schedule.ts';
+import { WebTier } from '../../constructs/web-tier.ts';
+import { newStack } from './support/cdk-app.ts';
+
+function vpcIn(stack: ReturnType<typeof newStack>): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+}
+
+describe('WebTier', () => {
+  it('uses its defaults: /readyz, 30 s drain, 2-10 instances, WAF with a rate rule', () => {
+    const stack = newStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
+    new WebTier(stack, 'Web', { vpc: vpcIn(stack), certificate });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/readyz',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+    });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', MaxSize: '10' });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: Match.objectLike({ Limit: 2000, AggregateKeyType: 'IP' }) } })]),
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  it('lets props override health check, drain, capacity, instance type and rate limit', () => {
+    const stack = newStack();
+    new WebTier(stack, 'Web', {
+      vpc: vpcIn(stack),
+      production: false,
+      healthCheckPath: '/ready',
+      deregistrationDelay: Duration.seconds(45),
+      minCapacity: 1,
+      maxCapacity: 4,
+      instanceType: new ec2.InstanceType('c7g.xlarge'),
+      rateLimitPer5Minutes: 500,
+      requestsPerTargetPerMinute: 250,
+      onSaleWindows: [{ name: 'launch', startsAt: '2030-01-01T10:00:00Z', durationMinutes: 60 }],
+      prewarmCapacity: 3,
+      prewarmLead: Duration.minutes(15),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/ready',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '45' }]),
+    });
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '1', MaxSize: '4' });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c7g.xlarge' }) });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } })]) });
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 250 }) });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T09:45:00Z', MinSize: 3 });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T11:00:00Z', MinSize: 1 });
+  });
+
+  it('refuses production without a certificate, naming the fix', () => {
+    const stack = newStack();
+    expect(() => new WebTier(stack, 'Web', { vpc: vpcIn(stack) })).toThrow(/production serves HTTPS only; pass certificate/);
+  });
+
+  it('refuses a capacity plan that cannot hold', () => {
+    const stack = newStack();
+    const vpc = vpcIn(stack);
+    expect(() => new WebTier(stack, 'A', { vpc, production: false, minCapacity: 5, maxCapacity: 2 })).toThrow(/maxCapacity 2 is below minCapacity 5/);
+    expect(() => new WebTier(stack, 'B', { vpc, production: false, maxCapacity: 4, prewarmCapacity: 9 })).toThrow(/prewarmCapacity 9 must lie between/);
+  });
+});
+
+describe('planPrewarm', () => {
+  it('raises the minimum before each window and restores it after', () => {
+    const plan = planPrewarm([{ name: 'tour', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 120 }], Duration.minutes(30), 12, 3);
+    expect(plan).toEqual([
+      { id: 'Prewarm-tour', startTime: '2027-06-01T16:30:00Z', minSize: 12 },
+      { id: 'Release-tour', startTime: '2027-06-01T19:00:00Z', minSize: 3 },
+    ]);
+  });
+
+  it('rejects a start time without a zone and duplicate names', () => {
+    expect(() => planPrewarm([{ name: 'x', startsAt: '2027-06-01 17:00', durationMinutes: 5 }], Duration.minutes(1), 2, 1)).toThrow(/startsAt "2027-06-01 17:00" is not an ISO 8601 timestamp/);
+    const twice = { name: 'x', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 5 };
+    expect(() => planPrewarm([twice, twice], Duration.minutes(1), 2, 1)).toThrow(/name "x" is invalid; use a unique name/);
+  });
+});
