@@ -18,9 +18,14 @@ const redisMessages = [
   'READONLY',
 ];
 
-/** True when a request failed because MySQL or Redis could not serve it: the answer is 503, not 500. */
+/** Names of AWS SDK errors when S3 is unreachable, slow or throttling. */
+const s3ErrorNames = new Set(['TimeoutError', 'RequestTimeout', 'ServiceUnavailable', 'SlowDown', 'InternalError', 'NetworkingError']);
+
+/** True when a request failed because MySQL, Redis or S3 could not serve it: the answer is 503, not 500. */
 export function isDependencyFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (s3ErrorNames.has(error.name) || (status !== undefined && status >= 500)) return true;
   const { code, fatal } = error as { code?: string; fatal?: boolean };
   if (code && mysqlCodes.has(code)) return true;
   if (fatal && code?.startsWith('PROTOCOL_')) return true;
