@@ -113,6 +113,20 @@ describe('organizer', () => {
   });
 });
 
+describe('when S3 is down', () => {
+  it('answers a poster upload with 503 service_unavailable and leaves the event unchanged', async () => {
+    const broken = await platform.startInstance({ S3_ENDPOINT: 'http://127.0.0.1:9' });
+    const client = new HttpClient(broken.url);
+    await logIn(client, organizer.email, organizer.password);
+    const { eventId } = await createEvent(client);
+    const png = demoPosterPng(8, 8);
+    const response = await client.request('PUT', `/api/admin/events/${eventId}/poster`, { body: png, headers: { 'content-type': 'image/png' } });
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('service_unavailable');
+    expect((await client.get(`/api/events/${eventId}`)).body.event.posterUrl).toBeNull();
+  });
+});
+
 describe('service documents and probes', () => {
   it('documents every route of the router in the OpenAPI document', async () => {
     const document = (await new HttpClient(api.url).get('/api/openapi.json')).body;
