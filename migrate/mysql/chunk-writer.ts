@@ -8,7 +8,7 @@ import type { ColumnInfo } from './schema-reader.ts';
 export class LoadWarningError extends Error {}
 
 export function loadDataSql(database: string, table: string, columns: readonly ColumnInfo[]): string {
-  const targets = columns.map((column, index) => loadTarget(column, index));
+  const targets = columns.map((column) => loadTarget(column));
   const sets = targets.flatMap((target) => (target.set ? [target.set] : []));
   // CHARACTER SET binary: bytes land exactly as the source stored them, whatever the column charset.
   return (

@@ -29,6 +29,17 @@ export function splitTableDdl(createSql: string): SplitTableDdl {
   return { createTable: kept.join('\n'), deferred };
 }
 
+const FOREIGN_KEY = /^ADD CONSTRAINT .* FOREIGN KEY /i;
+
+/** Deferred clauses that add indexes (built as each table finishes) or foreign keys (added last). */
+export function deferredIndexes(deferred: readonly string[]): string[] {
+  return deferred.filter((clause) => !FOREIGN_KEY.test(clause));
+}
+
+export function deferredForeignKeys(deferred: readonly string[]): string[] {
+  return deferred.filter((clause) => FOREIGN_KEY.test(clause));
+}
+
 /** One ALTER for all deferred clauses, so InnoDB builds the indexes in a single pass. */
 export function deferredAlter(quotedTable: string, deferred: readonly string[]): string | undefined {
   if (deferred.length === 0) return undefined;

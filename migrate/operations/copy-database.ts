@@ -7,10 +7,10 @@ import { createSchemaObjects, readSchemaObjects, type ObjectOutcome } from '../m
 import { readDatabaseInfo, readTables, selectTables, showCreateTable, type TableInfo } from '../mysql/schema-reader.ts';
 import { prepareWriterSession } from '../mysql/session.ts';
 import { openSnapshotReaders, type SnapshotInfo } from '../mysql/snapshot.ts';
-import { splitTableDdl } from '../mysql/table-ddl.ts';
+import { deferredForeignKeys, deferredIndexes, splitTableDdl } from '../mysql/table-ddl.ts';
 import type { ProgressCounters } from '../progress/counters.ts';
-import { CheckpointStore } from '../state/checkpoint-store.ts';
-import { copyChunk, finishTable, type ChunkJob, type TableCopyContext } from './copy-table-chunks.ts';
+import { CheckpointStore, type TablePhase } from '../state/checkpoint-store.ts';
+import { applyDeferred, copyChunk, type ChunkJob, type TableCopyContext } from './copy-table-chunks.ts';
 import { decideTableActions, type TableAction, type TableDecision } from './prepare-target.ts';
 import { verifyTables, type TableVerification } from './verify-tables.ts';
 import { runWorkerPool } from './worker-pool.ts';
@@ -64,6 +64,7 @@ interface TableRun {
   chunks: readonly ChunkRange[];
   deferred: readonly string[];
   createSql: string;
+  phase: TablePhase;
   remaining: number;
   started: number;
   finished: number;
@@ -122,9 +123,9 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyRe
         const done = run.decision.checkpoint?.doneChunks;
         for (const chunk of run.chunks) if (!done?.has(chunk.index)) jobs.push({ table: run.decision.table, chunk });
       }
-      // Tables whose chunks were all copied before a crash still need their indexes.
+      // Tables whose chunks were all copied before a crash may still need their indexes.
       for (const run of runs.values()) {
-        if (run.decision.action === 'continue' && run.remaining === 0) await completeTable(run, writers[0]!, context);
+        if (run.remaining === 0) await completeTable(run, writers[0]!, context);
       }
       await runWorkerPool(jobs, options.parallel, async (job, worker) => {
         const run = runs.get(job.table.name)!;
@@ -133,6 +134,14 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyRe
         run.remaining -= 1;
         if (run.remaining === 0) await completeTable(run, writers[worker]!, context);
       });
+      // Foreign keys last and one table at a time: adding one while the referenced table is
+      // still being altered fails on MariaDB. With foreign_key_checks=0 this is metadata only.
+      for (const run of runs.values()) {
+        if (run.phase === 'complete') continue;
+        await applyDeferred(targetAdmin, run.decision.table.name, deferredForeignKeys(run.deferred), run.createSql, true, options.targetDatabase);
+        await store.markPhase(targetAdmin, run.decision.table.name, 'complete');
+        run.phase = 'complete';
+      }
       const copySeconds = (Date.now() - startedAt) / 1000;
       const objects = await createSchemaObjects(
         targetAdmin,
@@ -189,10 +198,16 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyRe
   }
 }
 
+/** Builds a loaded table's secondary indexes (sorted build, much faster than during the load). */
 async function completeTable(run: TableRun, writer: mysql.Connection, context: TableCopyContext): Promise<void> {
-  await finishTable(writer, run.decision.table.name, run.deferred, run.createSql, context);
+  const name = run.decision.table.name;
+  if (run.phase === 'loading') {
+    await applyDeferred(writer, name, deferredIndexes(run.deferred), run.createSql, false, context.targetDatabase);
+    await context.store.markPhase(writer, name, 'indexed');
+    run.phase = 'indexed';
+  }
   run.finished = Date.now();
-  context.counters.finish(run.decision.table.name);
+  if (context.counters.task(name).state === 'running') context.counters.finish(name);
 }
 
 /** Creates (or re-opens) each table, plans its chunks inside the snapshot, and records the plan. */
@@ -214,7 +229,7 @@ async function prepareTables(
       const checkpoint = decision.checkpoint;
       const done = [...checkpoint.doneChunks.values()];
       const remaining = checkpoint.chunks.filter((chunk) => !checkpoint.doneChunks.has(chunk.index)).length;
-      runs.set(table.name, { decision, chunks: checkpoint.chunks, deferred: checkpoint.deferred, createSql, remaining, started: 0, finished: 0 });
+      runs.set(table.name, { decision, chunks: checkpoint.chunks, deferred: checkpoint.deferred, createSql, phase: checkpoint.phase, remaining, started: 0, finished: 0 });
       counters.start(table.name, { done: done.reduce((sum, item) => sum + item.rows, 0), bytes: done.reduce((sum, item) => sum + item.bytes, 0) });
       if (decision.action === 'complete') counters.finish(table.name);
       continue;
@@ -226,7 +241,7 @@ async function prepareTables(
     await targetAdmin.query(split.createTable);
     const chunks = await planChunks(snapshotReader, table, options.chunkRows);
     await store.startTable(targetAdmin, table.name, chunks, split.deferred);
-    runs.set(table.name, { decision, chunks, deferred: split.deferred, createSql, remaining: chunks.length, started: 0, finished: 0 });
+    runs.set(table.name, { decision, chunks, deferred: split.deferred, createSql, phase: 'loading', remaining: chunks.length, started: 0, finished: 0 });
     task.total = table.rowsEstimate;
     counters.start(table.name);
   }

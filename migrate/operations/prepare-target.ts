@@ -47,7 +47,7 @@ export async function decideTableActions(input: DecideInput): Promise<TableDecis
     const checkpoint = input.checkpoints.get(table.name);
     const exists = existing.has(table.name);
     if (input.resume && checkpoint && exists) {
-      decisions.push({ table, action: checkpoint.phase === 'indexed' ? 'complete' : 'continue', dropFirst: false, checkpoint });
+      decisions.push({ table, action: checkpoint.phase === 'complete' ? 'complete' : 'continue', dropFirst: false, checkpoint });
       continue;
     }
     if (exists && !input.overwrite && (await hasRows(input.target, input.targetDatabase, table.name))) {

@@ -5,8 +5,11 @@ import type { ChunkRange } from '../mysql/chunk-planner.ts';
 /** Default schema for the tool's own bookkeeping on the target: never inside the migrated schema. */
 export const DEFAULT_STATE_SCHEMA = '_ticketkit_migrate';
 
-/** `loading`: table created, chunks being copied; `indexed`: all rows in, deferred indexes built. */
-export type TablePhase = 'loading' | 'indexed';
+/**
+ * `loading`: table created, chunks being copied; `indexed`: all rows in, secondary indexes built;
+ * `complete`: foreign keys added too.
+ */
+export type TablePhase = 'loading' | 'indexed' | 'complete';
 
 export interface TableCheckpoint {
   readonly table: string;
@@ -97,8 +100,9 @@ export class CheckpointStore {
     );
   }
 
-  async markIndexed(connection: mysql.Connection, table: string): Promise<void> {
-    await connection.query(`UPDATE ${this.schema}.copy_tables SET phase = 'indexed' WHERE target_schema = ? AND table_name = ?`, [
+  async markPhase(connection: mysql.Connection, table: string, phase: TablePhase): Promise<void> {
+    await connection.query(`UPDATE ${this.schema}.copy_tables SET phase = ? WHERE target_schema = ? AND table_name = ?`, [
+      phase,
       this.targetSchema,
       table,
     ]);
