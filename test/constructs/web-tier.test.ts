@@ -6,10 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { planPrewarm } from '../../constructs/on-sale-schedule.ts';
 import { WebTier } from '../../constructs/web-tier.ts';
 import { newStack } from './support/cdk-app.ts';
+import { testVpc } from './support/vpc.ts';
 
-function vpcIn(stack: ReturnType<typeof newStack>): ec2.Vpc {
-  return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-}
+const vpcIn = testVpc;
 
 describe('WebTier', () => {
   it('uses its defaults: /readyz, 30 s drain, 2-10 instances, WAF with a rate rule', () => {
