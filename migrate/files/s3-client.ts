@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
+import { reuseBodyChecksumForSigning } from './payload-hash-middleware.ts';
 
 export interface S3ClientOptions {
   /** Custom endpoint (S3-compatible server); path-style addressing is used with it. */
@@ -26,7 +27,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }
       : undefined;
-  return new S3Client({
+  const client = new S3Client({
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     ...(credentials ? { credentials } : {}),
@@ -39,4 +40,6 @@ export function createS3Client(options: S3ClientOptions): S3Client {
       requestTimeout: options.requestTimeoutMs ?? 60_000,
     },
   });
+  reuseBodyChecksumForSigning(client);
+  return client;
 }

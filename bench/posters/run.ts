@@ -1,0 +1,129 @@
+// npm run bench:posters: bin/migrate posters vs `aws s3 sync` vs `rclone copy`, on 2,000 poster files
+// (80% 50-500 KB, 20% 1-8 MB) into one local S3 server, full upload and nothing-to-do re-run.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { writePosterFiles } from '../../migrate/fixtures/poster-files.ts';
+import { median, measure, type Measurement } from './measure.ts';
+import { awsTool, findBinary, migrateTool, rcloneTool, S3_CREDENTIALS, type Tool } from './tools.ts';
+
+const FILES = Number(process.env.BENCH_FILES ?? 2000);
+const FULL_RUNS = Number(process.env.BENCH_FULL_RUNS ?? 2);
+const RERUNS = Number(process.env.BENCH_RERUNS ?? 3);
+const WORK = process.env.BENCH_DIR ?? path.join(tmpdir(), 'ticketkit-bench-posters');
+const SOURCE = path.join(WORK, `source-${FILES}`);
+
+async function ensureSource(): Promise<{ from: string; bytes: number }> {
+  const marker = path.join(SOURCE, '.complete');
+  const from = path.join(SOURCE, 'posters');
+  if (!existsSync(marker)) {
+    await rm(SOURCE, { recursive: true, force: true });
+    process.stderr.write(`generating ${FILES} poster files in ${SOURCE} ...\n`);
+    const files = await writePosterFiles({ dir: SOURCE, count: FILES, seed: 11 });
+    await writeFile(marker, String(files.reduce((sum, file) => sum + file.bytes, 0)));
+  }
+  const { readFile } = await import('node:fs/promises');
+  return { from, bytes: Number(await readFile(marker, 'utf8')) };
+}
+
+async function startServer(directory: string): Promise<{ endpoint: string; stop: () => void }> {
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(directory, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', '--import', 'tsx', path.join(import.meta.dirname, 'local-s3-process.ts'), directory],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const endpoint = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  return { endpoint, stop: () => child.kill('SIGTERM') };
+}
+
+interface Row {
+  readonly tool: string;
+  readonly phase: 'full upload' | 'nothing to do';
+  readonly runs: Measurement[];
+}
+
+async function main(): Promise<void> {
+  const { from, bytes } = await ensureSource();
+  const server = await startServer(path.join(WORK, 's3'));
+  const client = new S3Client({
+    endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...S3_CREDENTIALS, AWS_EC2_METADATA_DISABLED: 'true' };
+  delete env.AWS_CA_BUNDLE; // plain-HTTP endpoint
+  delete env.NODE_OPTIONS;
+  const tools: Tool[] = [migrateTool('bin/migrate posters'), migrateTool('bin/migrate posters --verify size', ['--verify', 'size'])];
+  const aws = findBinary(['/usr/bin/aws', 'aws']);
+  const rclone = findBinary(['/usr/bin/rclone', 'rclone']);
+  if (aws) tools.push(awsTool(aws));
+  if (rclone) tools.push(rcloneTool(rclone, 16));
+  const load = [loadavg()[0]!];
+  const rows: Row[] = [];
+  let bucketIndex = 0;
+  try {
+    for (const tool of tools) {
+      const full: Measurement[] = [];
+      let last: { bucket: string; stateDir: string } | undefined;
+      for (let run = 0; run < FULL_RUNS; run += 1) {
+        const bucket = `bench-${Date.now().toString(36)}-${bucketIndex++}`;
+        const stateDir = path.join(WORK, 'state', bucket);
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        const { command, args } = tool.command({ from, bucket, endpoint: server.endpoint, stateDir });
+        const measured = await measure(command, args, env);
+        if (measured.exitCode !== 0) throw new Error(`${tool.name} failed (${measured.exitCode}): ${measured.stderr.slice(0, 500)}`);
+        full.push(measured);
+        last = { bucket, stateDir };
+        process.stderr.write(`${tool.name}: full upload ${measured.seconds.toFixed(2)}s\n`);
+      }
+      const reruns: Measurement[] = [];
+      for (let run = 0; run < RERUNS; run += 1) {
+        const { command, args } = tool.command({ from, bucket: last!.bucket, endpoint: server.endpoint, stateDir: last!.stateDir });
+        const measured = await measure(command, args, env);
+        if (measured.exitCode !== 0) throw new Error(`${tool.name} re-run failed: ${measured.stderr.slice(0, 500)}`);
+        reruns.push(measured);
+        process.stderr.write(`${tool.name}: nothing to do ${measured.seconds.toFixed(2)}s\n`);
+      }
+      rows.push({ tool: tool.name, phase: 'full upload', runs: full }, { tool: tool.name, phase: 'nothing to do', runs: reruns });
+      load.push(loadavg()[0]!);
+    }
+  } finally {
+    client.destroy();
+    server.stop();
+  }
+  printTable(rows, bytes, load);
+}
+
+function printTable(rows: readonly Row[], bytes: number, load: readonly number[]): void {
+  const baselineNames = rows.filter((row) => !row.tool.startsWith('bin/migrate')).map((row) => row.tool);
+  const best = (phase: Row['phase']) => {
+    const candidates = rows.filter((row) => row.phase === phase && baselineNames.includes(row.tool));
+    return candidates.length ? Math.min(...candidates.map((row) => median(row.runs.map((run) => run.seconds)))) : undefined;
+  };
+  const lines = [
+    `${FILES} files, ${(bytes / 1e9).toFixed(2)} GB; medians of ${FULL_RUNS} full uploads and ${RERUNS} re-runs; load average during runs ${load.map((value) => value.toFixed(2)).join(' -> ')}`,
+    '',
+    '| tool | phase | wall s (median) | runs | files/s | MB/s | peak RSS MB | faster baseline / this |',
+    '|---|---|---:|---|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const seconds = median(row.runs.map((run) => run.seconds));
+    const baseline = best(row.phase);
+    const peak = Math.max(...row.runs.map((run) => run.peakRssMb ?? 0));
+    const moved = row.phase === 'full upload' ? bytes : 0;
+    lines.push(
+      `| ${row.tool} | ${row.phase} | ${seconds.toFixed(2)} | ${row.runs.map((run) => run.seconds.toFixed(2)).join(', ')} | ` +
+        `${(FILES / seconds).toFixed(0)} | ${moved ? (moved / 1e6 / seconds).toFixed(1) : '-'} | ${peak ? peak.toFixed(0) : '?'} | ` +
+        `${baseline ? `${(baseline / seconds).toFixed(2)}x` : 'n/a'} |`,
+    );
+  }
+  lines.push('', 'Targets: full upload >= 1.25x (faster baseline / bin/migrate), nothing to do >= 2x; peak RSS < 250 MB.');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
