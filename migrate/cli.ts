@@ -13,6 +13,8 @@ export function buildProgram(options: RunCliOptions): Command {
   const program = new Command('migrate')
     .description('Move the monolith into AWS: MySQL -> RDS copy with verification, poster files -> S3.')
     .showHelpAfterError(false)
+    // Suggestions print on a second line; errors stay one line.
+    .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => options.stdout.write(text),

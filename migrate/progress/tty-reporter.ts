@@ -55,6 +55,8 @@ export class TtyBarReporter implements ProgressReporter {
     clearInterval(this.timer);
     this.render();
     this.unsubscribe?.();
+    // Redraw once more so log lines queued since the last frame are printed before the bars stop.
+    this.multibar.update();
     this.multibar.stop();
     this.multibar = undefined;
     this.bars.clear();
