@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { cacheDefaults, validateCache } from './cache-defaults.ts';
+import { createLogEncryptionKey } from './log-encryption-key.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 
 export interface CacheProps {
@@ -33,8 +34,10 @@ export interface CacheProps {
   readonly shards?: number;
   /** Daily snapshots kept. @default 15 */
   readonly snapshotRetentionDays?: number;
-  /** Key for at-rest encryption, the AUTH token secret and the slow log group. @default a new key with rotation */
+  /** Key for at-rest encryption and the AUTH token secret. @default a new key with rotation */
   readonly encryptionKey?: kms.IKey;
+  /** Key of the slow log group; CloudWatch Logs must be allowed to use it. @default a new log key with rotation */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /**
@@ -85,7 +88,11 @@ export class Cache extends Construct {
       description: 'noeviction: seat holds and sessions must fail loudly, never vanish',
       properties: { 'maxmemory-policy': 'noeviction', 'cluster-enabled': settings.clusterMode ? 'yes' : 'no' },
     });
-    this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: this.encryptionKey, removalPolicy });
+    this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey ?? createLogEncryptionKey(this, 'LogKey'),
+      removalPolicy,
+    });
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
       replicationGroupDescription: `Redis of ${this.node.path}`,

@@ -19,9 +19,17 @@ export interface ScheduledCapacity {
 
 /**
  * Turns on-sale windows into scheduled actions: raise the minimum `lead` before each window,
- * restore it when the window ends. Pure, so the plan is testable without synthesising.
+ * restore it when the window ends. Windows whose pre-warm time has passed by `now` are left out:
+ * Auto Scaling rejects a start time in the past, and a past sale needs no capacity.
+ * Pure, so the plan is testable without synthesising.
  */
-export function planPrewarm(windows: readonly OnSaleWindow[], lead: Duration, prewarmCapacity: number, baseCapacity: number): ScheduledCapacity[] {
+export function planPrewarm(
+  windows: readonly OnSaleWindow[],
+  lead: Duration,
+  prewarmCapacity: number,
+  baseCapacity: number,
+  now: number = Date.now(),
+): ScheduledCapacity[] {
   const names = new Set<string>();
   return windows.flatMap((window) => {
     if (!/^[A-Za-z0-9-]{1,40}$/.test(window.name) || names.has(window.name)) {
@@ -36,8 +44,10 @@ export function planPrewarm(windows: readonly OnSaleWindow[], lead: Duration, pr
       throw new Error(`On-sale window "${window.name}" durationMinutes ${window.durationMinutes} is invalid; use a whole number of minutes, at least 1.`);
     }
     const endsAt = startsAt + window.durationMinutes * 60_000;
+    const prewarmAt = startsAt - lead.toMilliseconds();
+    if (prewarmAt <= now) return [];
     return [
-      { id: `Prewarm-${window.name}`, startTime: toSchedulerTime(startsAt - lead.toMilliseconds()), minSize: prewarmCapacity },
+      { id: `Prewarm-${window.name}`, startTime: toSchedulerTime(prewarmAt), minSize: prewarmCapacity },
       { id: `Release-${window.name}`, startTime: toSchedulerTime(endsAt), minSize: baseCapacity },
     ];
   });

@@ -109,6 +109,7 @@ export class TicketingPlatform extends Construct {
       port: net.cachePort,
       subnets: net.dataSubnets,
       nodeType: props.cacheNodeType,
+      logEncryptionKey: net.logEncryptionKey,
     });
 
     this.webTier = new WebTier(this, 'Web', {

@@ -79,6 +79,12 @@ describe('planPrewarm', () => {
     ]);
   });
 
+  it('leaves out windows whose pre-warm time has passed', () => {
+    const window = { name: 'past', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 60 };
+    expect(planPrewarm([window], Duration.minutes(30), 4, 2, Date.parse('2027-06-01T16:31:00Z'))).toEqual([]);
+    expect(planPrewarm([window], Duration.minutes(30), 4, 2, Date.parse('2027-06-01T16:29:00Z'))).toHaveLength(2);
+  });
+
   it('rejects a start time without a zone and duplicate names', () => {
     expect(() => planPrewarm([{ name: 'x', startsAt: '2027-06-01 17:00', durationMinutes: 5 }], Duration.minutes(1), 2, 1)).toThrow(/startsAt "2027-06-01 17:00" is not an ISO 8601 timestamp/);
     const twice = { name: 'x', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 5 };
