@@ -24,7 +24,14 @@ export const configSchema = z
     /** Prefix of every Redis key, so several deployments or tests can share one Redis. */
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('tk:'),
     SESSION_KEYS: list.optional(),
-    TRUST_PROXY: flag.default(false),
+    /**
+     * How many proxies in front of the instance append to X-Forwarded-For: `true` = 1 (an ALB),
+     * `2` for CloudFront + ALB (then the ALB must accept only CloudFront's origin-facing addresses).
+     */
+    TRUST_PROXY: z
+      .union([flag, z.enum(['2', '3']).transform(Number)])
+      .transform((value) => (value === true ? 1 : value === false ? 0 : value))
+      .default(0),
     HOLD_TTL_SECONDS: integer(1, 86_400).default(600),
     MAX_SEATS_PER_USER: integer(1, 10_000).default(8),
     S3_BUCKET: z.string().min(3).default('ticketkit-posters'),

@@ -15,6 +15,7 @@ import { healthRoutes } from './http/routes/health.ts';
 import { holdRoutes } from './http/routes/holds.ts';
 import { openApiRoute } from './http/routes/openapi.ts';
 import { orderRoutes } from './http/routes/orders.ts';
+import { staticSite } from './http/routes/site.ts';
 import { redisSessionStore } from './infra/redis/session-store.ts';
 
 /** Only for development: production refuses to start without SESSION_KEYS (see config.ts). */
@@ -30,9 +31,9 @@ export interface AppControl {
 export function createApp(deps: Deps, isReady: () => boolean): AppControl {
   const { config } = deps;
   const app = new Koa<AppState>({
-    proxy: config.TRUST_PROXY,
-    // Behind one load balancer, the client is the address it appended last to X-Forwarded-For.
-    maxIpsCount: 1,
+    proxy: config.TRUST_PROXY > 0,
+    // The client is the address the outermost trusted proxy appended; entries before it are the client's own claims.
+    maxIpsCount: Math.max(1, config.TRUST_PROXY),
     keys: config.SESSION_KEYS ?? [developmentSessionKey],
   });
   // Errors are logged by our own middleware with the request id.
@@ -74,5 +75,7 @@ export function createApp(deps: Deps, isReady: () => boolean): AppControl {
   app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiGate(ctx, next) : next()));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  // The buyer page (dist/web) for every GET outside /api/ that no route answered.
+  app.use(staticSite());
   return { app, router };
 }

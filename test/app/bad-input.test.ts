@@ -158,6 +158,16 @@ describe('rate limits', () => {
       for (let i = 0; i < 5; i++) logins.push((await new HttpClient(instance.url).post('/api/auth/login', { email: 'x@y.zz', password: 'nope' }, ip(9))).status);
       expect(logins).toEqual([401, 401, 401, 401, 429]);
       expect((await new HttpClient(instance.url).post('/api/auth/login', { email: 'x@y.zz', password: 'nope' }, ip(10))).status).toBe(401);
+
+      // Behind CloudFront + ALB (TRUST_PROXY=2) the client is the address CloudFront appended, whatever the client claims
+      // before it and whichever edge (the address the ALB appended) it came through.
+      const twoHops = await limited.startInstance({ TRUST_PROXY: '2' });
+      const viaEdges = [];
+      for (let i = 0; i < 5; i++) {
+        const forwarded = { 'X-Forwarded-For': `10.9.9.${i}, 198.51.100.7, 130.176.0.${i}` };
+        viaEdges.push((await new HttpClient(twoHops.url).post('/api/auth/login', { email: 'x@y.zz', password: 'nope' }, forwarded)).status);
+      }
+      expect(viaEdges).toEqual([401, 401, 401, 401, 429]);
     } finally {
       await limited.stop();
     }

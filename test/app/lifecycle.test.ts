@@ -83,6 +83,7 @@ describe('configuration', () => {
     [{ SESSION_KEYS: 'short' }, 'SESSION_KEYS'],
     [{ ADMIN_EMAIL: 'a@b.co' }, 'ADMIN_PASSWORD'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '4' }, 'TRUST_PROXY'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^invalid configuration: ${name} `));
