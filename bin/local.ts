@@ -55,6 +55,7 @@ const { eventId } = await seedDemo(deps);
 const base = `http://localhost:${config.PORT}`;
 console.log(`
 ticketkit is running (Ctrl+C to stop)
+  Buyer page     ${base}/
   API            ${base}/api/events
   Demo event     ${base}/api/events/${eventId}/seats
   OpenAPI        ${base}/api/openapi.json

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Deps } from '../../deps.ts';
-import { getEvent, listEvents, seatMap } from '../../services/browse-events.ts';
+import { getEvent, listEvents, seatMap, type SeatView } from '../../services/browse-events.ts';
 import type { AppState } from '../context.ts';
 import { parseId } from '../validate.ts';
 
@@ -10,11 +11,35 @@ export function eventRoutes(router: Router<AppState>, deps: Deps): void {
   });
 
   router.get('/api/events/:eventId', async (ctx) => {
-    ctx.body = { event: await getEvent(deps, parseId(ctx.params.eventId, 'event')) };
+    const event = await getEvent(deps, parseId(ctx.params.eventId, 'event'));
+    // The page caps its seat selection with this (held + bought seats per buyer).
+    ctx.body = { event: { ...event, maxSeatsPerUser: deps.config.MAX_SEATS_PER_USER } };
   });
 
   router.get('/api/events/:eventId/seats', async (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = { seats: await seatMap(deps, parseId(ctx.params.eventId, 'event')) };
+    const seats = await seatMap(deps, parseId(ctx.params.eventId, 'event'));
+    // Never served from a cache without asking: the page polls with If-None-Match, and an unchanged map
+    // costs a 304 with no body.
+    ctx.set('Cache-Control', 'private, no-cache');
+    const etag = seatMapEtag(seats);
+    ctx.set('ETag', etag);
+    if (ifNoneMatchHits(ctx.get('If-None-Match'), etag)) ctx.status = 304;
+    else ctx.body = { seats };
   });
+}
+
+/**
+ * RFC 9110 weak comparison. Not Koa's `ctx.fresh`: it ignores If-None-Match when the request says
+ * `Cache-Control: no-cache`, which browsers add to every fetch that sets its own If-None-Match.
+ */
+function ifNoneMatchHits(header: string, etag: string): boolean {
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.trim() === '*' || header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+/** A weak validator over the seats and their statuses (the same map always gives the same tag). */
+export function seatMapEtag(seats: SeatView[]): string {
+  const hash = createHash('sha1');
+  for (const seat of seats) hash.update(`${seat.id}:${seat.status}:${seat.priceCents};`);
+  return `W/"${hash.digest('base64url')}"`;
 }
