@@ -18,7 +18,7 @@ export function acknowledgePosterCdnFindings(cdn: PosterCdn, props: PosterCdnPro
     acknowledge(
       distribution,
       [nagRule('AwsSolutions', 'CFR5')],
-      'Development reaches its certificate-less load balancer over HTTP inside AWS; production uses an HTTPS-only origin with TLS 1.2 and a matching certificate.',
+      'Development has no certificate on its load balancer, so CloudFront reaches it over HTTP; production uses an HTTPS-only origin with TLS 1.2 and a matching certificate.',
     );
   }
   acknowledge(

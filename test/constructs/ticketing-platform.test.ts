@@ -1,0 +1,43 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { TicketingPlatform } from '../../constructs/ticketing-platform.ts';
+import { newStack, repositoryRoot } from './support/cdk-app.ts';
+import { launchTemplateUserData } from './support/security-groups.ts';
+
+describe('TicketingPlatform', () => {
+  it('lets props override zones, capacity, sizes, proxy and the admin address', () => {
+    const stack = newStack();
+    new TicketingPlatform(stack, 'Platform', {
+      apiSourceDirectory: repositoryRoot,
+      production: false,
+      maxAzs: 3,
+      natGateways: 2,
+      instanceType: 't4g.medium',
+      minCapacity: 2,
+      maxCapacity: 6,
+      prewarmCapacity: 5,
+      onSaleWindows: [{ name: 'gala', startsAt: '2031-03-01T12:00:00Z', durationMinutes: 30 }],
+      databaseInstanceType: 't4g.large',
+      rdsProxy: true,
+      cacheNodeType: 'cache.t4g.small',
+      adminEmail: 'ops@example.net',
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', MaxSize: '6' });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2031-03-01T11:30:00Z', MinSize: 5 });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.t4g.large' });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.small' });
+    template.resourceCountIs('AWS::RDS::DBProxy', 1);
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 't4g.medium' }) });
+    const userData = launchTemplateUserData(template);
+    expect(userData).toContain('Environment="ADMIN_EMAIL=ops@example.net"');
+    expect(userData).toMatch(/\/ticketkit\?ssl=true"$/m); // through RDS Proxy: TLS verified against the system CAs
+  });
+
+  it('refuses production without a domain and certificate, naming the keys to set', () => {
+    expect(() => new TicketingPlatform(newStack(), 'Platform', { apiSourceDirectory: repositoryRoot })).toThrow(
+      /production needs domainName, originDomainName and certificateArn/,
+    );
+  });
+});
