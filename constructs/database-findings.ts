@@ -62,9 +62,9 @@ export function acknowledgeDatabaseFindings(database: Database, settings: Databa
       'Development database runs in one Availability Zone to halve its cost; production is Multi-AZ and the construct refuses single-AZ there.',
     );
   }
-  if (!settings.deletionProtection) {
+  for (const instance of settings.deletionProtection ? [] : [database.instance, ...database.readReplicas]) {
     acknowledge(
-      database.instance,
+      instance,
       [nagRule('AwsSolutions', 'RDS10'), ...complianceRules('RDSInstanceDeletionProtectionEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
       'Development databases are disposable and torn down with their stack; production keeps deletion protection and a final snapshot.',
     );
