@@ -27,8 +27,11 @@ export interface AppControl {
   router: Router<AppState>;
 }
 
-/** Builds the Koa app without listening. `isReady` turns false until start-up work is done. */
-export function createApp(deps: Deps, isReady: () => boolean): AppControl {
+/**
+ * Builds the Koa app without listening. `isReady` turns true when start-up work is done; `isDraining`
+ * turns true at shutdown, which fails /readyz while requests that still arrive are served.
+ */
+export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => boolean = () => false): AppControl {
   const { config } = deps;
   const app = new Koa<AppState>({
     proxy: config.TRUST_PROXY > 0,
@@ -40,7 +43,7 @@ export function createApp(deps: Deps, isReady: () => boolean): AppControl {
   app.silent = true;
 
   const router = new Router<AppState>();
-  healthRoutes(router, deps, isReady);
+  healthRoutes(router, deps, () => isReady() && !isDraining());
   openApiRoute(router);
   authRoutes(router, deps);
   eventRoutes(router, deps);

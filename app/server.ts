@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './create-app.ts';
 import type { Connected } from './connect.ts';
@@ -21,8 +21,18 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
   let isReady = false;
   let stopping = false;
   const abort = new AbortController();
-  const { app } = createApp(deps, () => isReady && !stopping);
-  const server = createServer(app.callback());
+  // Draining fails /readyz but still serves what reaches the instance: no 5xx from a draining instance.
+  const { app } = createApp(deps, () => isReady, () => stopping);
+  const handle = app.callback();
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    // While draining, each answer closes its connection, so keep-alive clients move on to another
+    // instance and the process exits as soon as its work is done rather than after the drain timeout.
+    if (stopping) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    void handle(req, res);
+  });
   // Longer than the ALB's idle timeout (60 s), so the ALB never reuses a connection we are closing.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -44,6 +54,7 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
     ready,
     async stop() {
       stopping = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       abort.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -23,6 +23,11 @@ export class Buyer {
     readonly email: string,
   ) {}
 
+  /** The Cookie header that carries this buyer's session. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   async send(
     baseUrl: string,
     method: string,
@@ -31,7 +36,7 @@ export class Buyer {
   ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.json !== undefined) headers['content-type'] = 'application/json';
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (this.cookies.size) headers.cookie = this.cookieHeader();
     const started = performance.now();
     const url = baseUrl + path;
     try {
