@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy, Stack, type Duration as DurationType } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -13,6 +13,7 @@ import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import { planPrewarm, type OnSaleWindow } from './on-sale-schedule.ts';
 import { createSecureBucket } from './secure-bucket.ts';
 import { WebAcl } from './web-acl.ts';
+import { createPublicLoadBalancerSecurityGroup, createScalingNotificationsKey } from './web-tier-parts.ts';
 import { validateWebTier, webTierDefaults } from './web-tier-defaults.ts';
 
 export interface WebTierProps {
@@ -100,7 +101,7 @@ export class WebTier extends Construct {
     validateWebTier(settings, props.certificate !== undefined);
     const removalPolicy = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const lbSecurityGroup = props.loadBalancerSecurityGroup ?? this.defaultLoadBalancerSecurityGroup(props.vpc);
+    const lbSecurityGroup = props.loadBalancerSecurityGroup ?? createPublicLoadBalancerSecurityGroup(this, 'LoadBalancerSecurityGroup', props.vpc);
     const appSecurityGroup = props.appSecurityGroup ?? new ec2.SecurityGroup(this, 'AppSecurityGroup', { vpc: props.vpc, allowAllOutbound: true });
     if (!props.appSecurityGroup) appSecurityGroup.addIngressRule(lbSecurityGroup, ec2.Port.tcp(settings.appPort), 'From the load balancer');
 
@@ -155,8 +156,7 @@ export class WebTier extends Construct {
       ],
     });
 
-    this.notificationsKey = new kms.Key(this, 'NotificationsKey', { enableKeyRotation: true, description: 'Encrypts Auto Scaling notifications' });
-    this.allowAutoScalingToPublish(this.notificationsKey);
+    this.notificationsKey = createScalingNotificationsKey(this, 'NotificationsKey');
     this.notificationsTopic = new sns.Topic(this, 'Notifications', { masterKey: this.notificationsKey, enforceSSL: true });
 
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Instances', {
@@ -228,25 +228,5 @@ export class WebTier extends Construct {
 
     this.webAcl = new WebAcl(this, 'WebAcl', { scope: 'REGIONAL', rateLimitPer5Minutes: settings.rateLimitPer5Minutes, rateLimitKey: props.rateLimitKey, logEncryptionKey: props.logEncryptionKey, removalPolicy });
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: this.webAcl.arn });
-  }
-
-  private defaultLoadBalancerSecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', { vpc, allowAllOutbound: true });
-    group.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
-    group.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet, redirected to HTTPS');
-    acknowledge(group, [nagRule('AwsSolutions', 'EC23')], 'An internet-facing load balancer accepts ports 443 and 80 from any address; 80 only redirects to HTTPS.');
-    return group;
-  }
-
-  /** Auto Scaling publishes notifications as its service-linked role, which needs the topic key. */
-  private allowAutoScalingToPublish(key: kms.Key): void {
-    const { account, partition } = Stack.of(this);
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ArnPrincipal(`arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`)],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }),
-    );
   }
 }
