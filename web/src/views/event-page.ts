@@ -62,7 +62,7 @@ class EventPage {
     this.poller = new SeatPoller(event.id, (fresh) => this.onFreshSeats(fresh), (error) => this.onPollError(error));
     main.append(
       h('div', { class: 'event-head' },
-        event.posterUrl ? h('img', { class: 'poster poster-small', src: event.posterUrl, alt: `Poster for ${event.name}`, width: 160, height: 90 }) : null,
+        event.posterUrl ? h('img', { class: 'poster poster-small', src: event.posterUrl, alt: `Poster for ${event.name}`, width: 96, height: 144 }) : null,
         h('div', {},
           h('h1', {}, event.name),
           h('p', {}, `${event.venue} · `, h('time', { datetime: event.startsAt }, formatDate(event.startsAt))),

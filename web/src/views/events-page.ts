@@ -29,7 +29,7 @@ function eventCard(event: EventSummary): HTMLElement {
     h('article', { 'aria-labelledby': headingId },
       // Width and height reserve the poster's box before it loads, so nothing below it moves.
       event.posterUrl
-        ? h('img', { class: 'poster', src: event.posterUrl, alt: `Poster for ${event.name}`, width: 480, height: 270, loading: 'lazy', decoding: 'async' })
+        ? h('img', { class: 'poster', src: event.posterUrl, alt: `Poster for ${event.name}`, width: 120, height: 180, loading: 'lazy', decoding: 'async' })
         : h('div', { class: 'poster poster-missing', role: 'img', 'aria-label': 'No poster yet' }),
       h('div', { class: 'event-card-body' },
         h('h2', { id: headingId }, h('a', { href: `/events/${event.id}`, 'data-link': true }, event.name)),
