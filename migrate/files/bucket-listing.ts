@@ -1,4 +1,5 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3 } from './aws-sdk.ts';
 
 export interface ListedObject {
   readonly size: number;
@@ -14,7 +15,7 @@ export async function listBucket(client: S3Client, bucket: string, prefix: strin
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000 }),
+      new s3.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: 1000 }),
     );
     for (const object of page.Contents ?? []) {
       if (object.Key !== undefined) objects.set(object.Key, { size: object.Size ?? 0, etag: object.ETag ?? '' });

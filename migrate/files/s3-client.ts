@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3 } from './aws-sdk.ts';
 import { reuseBodyChecksumForSigning } from './payload-hash-middleware.ts';
 
 export interface S3ClientOptions {
@@ -27,7 +28,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }
       : undefined;
-  const client = new S3Client({
+  const client = new s3.S3Client({
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     ...(credentials ? { credentials } : {}),
@@ -41,5 +42,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     },
   });
   reuseBodyChecksumForSigning(client);
+  // Nothing here logs SDK calls, yet this middleware would walk every listing response to redact it.
+  client.middlewareStack.remove('loggerMiddleware');
   return client;
 }

@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ListedObject } from './bucket-listing.ts';
+import type { BufferPool, PooledBuffer } from './buffer-pool.ts';
 import { sniffContentType } from './content-type.ts';
 import { digestBuffer, digestFile, type FileDigest } from './file-digest.ts';
 import type { ManifestEntry, PosterManifest } from './manifest.ts';
 import { objectKeyFor, type KeyStyle } from './object-key.ts';
-import type { ByteBudget } from './pool.ts';
 import { FileChangedError, readFileStable, sameStamp, stampOf, type FileStamp } from './read-file-stable.ts';
 import { classifyError, withRetries, type RetryPolicy } from './retry.ts';
 import type { FileResult, SyncTally } from './sync-report.ts';
@@ -32,7 +32,8 @@ export interface FileSyncContext {
   readonly client: S3Client;
   readonly manifest: PosterManifest;
   readonly listing: ReadonlyMap<string, ListedObject>;
-  readonly budget: ByteBudget;
+  /** Bounds (and reuses) the file bytes held in memory by all uploads in flight. */
+  readonly pool: BufferPool;
   readonly tally: SyncTally;
   readonly settings: FileSyncSettings;
   readonly onBytes: (bytes: number) => void;
@@ -74,21 +75,25 @@ export async function syncFile(file: LocalFile, context: FileSyncContext): Promi
 
 async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefined, context: FileSyncContext): Promise<FileResult> {
   const { settings, tally } = context;
-  const small = file.size <= settings.partSize;
+  // Decide on what the file is now: it may have grown or shrunk since the walk.
+  const current = await stampOf(file.absolutePath);
+  const small = current.size <= settings.partSize;
   // A small file is held whole (read once: hashed, sniffed and sent from the same bytes); a large
-  // one needs its part queue. Either way the budget bounds memory.
-  const release = await context.budget.acquire(small ? Math.max(file.size, 1) : settings.partSize * (settings.queueSize + 1));
+  // one streams through lib-storage's part queue. Either way the pool bounds memory.
+  let lease: PooledBuffer | undefined;
+  const releaseReservation = small ? undefined : await context.pool.reserve(settings.partSize * (settings.queueSize + 1));
   try {
     let buffer: Buffer | undefined;
     let digest: FileDigest;
     let stamp: FileStamp;
     if (small) {
-      const read = await readFileStable(file.absolutePath, file.relativePath);
-      buffer = read.buffer;
+      const read = await readFileStable(file.absolutePath, file.relativePath, current, context.pool);
+      lease = read.lease;
+      buffer = lease.buffer;
       stamp = read.stamp;
       digest = digestBuffer(buffer);
     } else {
-      stamp = await stampOf(file.absolutePath);
+      stamp = current;
       digest = await digestFile(file.absolutePath, settings.partSize);
       if (!sameStamp(stamp, await stampOf(file.absolutePath))) throw new FileChangedError(file.relativePath);
     }
@@ -162,7 +167,8 @@ async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefine
     }
     throw new Error(`object still wrong after ${rounds} uploads: ${lastReason}`);
   } finally {
-    release();
+    lease?.release();
+    releaseReservation?.();
   }
 }
 

@@ -3,7 +3,8 @@ import type { ProgressCounters } from '../progress/counters.ts';
 import { listBucket } from './bucket-listing.ts';
 import type { PosterManifest } from './manifest.ts';
 import type { KeyStyle } from './object-key.ts';
-import { ByteBudget, runPool } from './pool.ts';
+import { BufferPool } from './buffer-pool.ts';
+import { runPool } from './pool.ts';
 import type { RetryPolicy } from './retry.ts';
 import { syncFile, type FileSyncContext } from './sync-file.ts';
 import { SyncTally, type FileResult, type SyncReport } from './sync-report.ts';
@@ -50,9 +51,10 @@ export async function syncPosters(
   deps: SyncPostersDeps,
 ): Promise<{ report: SyncReport; results: FileResult[] }> {
   const started = Date.now();
-  const [walk, listing] = await Promise.all([
-    walkFiles(options.from, { followSymlinks: options.followSymlinks, exclude: [options.stateDir] }),
+  // Listing first: it waits on the server while the (synchronous) walk runs.
+  const [listing, walk] = await Promise.all([
     listBucket(deps.client, options.bucket, options.prefix),
+    walkFiles(options.from, { followSymlinks: options.followSymlinks, exclude: [options.stateDir] }),
   ]);
   const bytes = walk.files.reduce((sum, file) => sum + file.size, 0);
   const { counters } = deps;
@@ -65,7 +67,7 @@ export async function syncPosters(
     client: deps.client,
     manifest: deps.manifest,
     listing,
-    budget: new ByteBudget(options.memoryBudget),
+    pool: new BufferPool(options.memoryBudget),
     tally,
     settings: options,
     onBytes: (sent) => counters?.advance(UPLOAD_TASK, 0, sent),

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { libStorage } from './aws-sdk.ts';
 
 export interface ObjectToUpload {
   readonly bucket: string;
@@ -29,6 +29,7 @@ export const SHA256_METADATA = 'sha256';
  */
 export async function uploadObject(client: S3Client, object: ObjectToUpload): Promise<{ etag: string }> {
   const multipart = object.size > object.partSize;
+  const { Upload } = libStorage();
   const upload = new Upload({
     client,
     partSize: object.partSize,

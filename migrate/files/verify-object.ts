@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3 } from './aws-sdk.ts';
 
 /**
  * How an object is checked against its file:
@@ -40,7 +41,7 @@ export async function verifyObject(client: S3Client, expected: ExpectedObject, m
 
 async function headObject(client: S3Client, expected: ExpectedObject) {
   try {
-    return await client.send(new HeadObjectCommand({ Bucket: expected.bucket, Key: expected.key, ChecksumMode: 'ENABLED' }));
+    return await client.send(new s3.HeadObjectCommand({ Bucket: expected.bucket, Key: expected.key, ChecksumMode: 'ENABLED' }));
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -51,7 +52,7 @@ async function verifyByDownload(client: S3Client, expected: ExpectedObject): Pro
   let response;
   try {
     // Checksum validation of the response is ours to do: the SDK's would fail on a composite checksum.
-    response = await client.send(new GetObjectCommand({ Bucket: expected.bucket, Key: expected.key }));
+    response = await client.send(new s3.GetObjectCommand({ Bucket: expected.bucket, Key: expected.key }));
   } catch (error) {
     if (isNotFound(error)) return { ok: false, reason: 'missing' };
     throw error;

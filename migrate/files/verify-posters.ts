@@ -34,9 +34,9 @@ export async function verifyPosters(
   },
   deps: { client: S3Client; connection?: Connection; counters?: ProgressCounters },
 ): Promise<VerifyPostersReport> {
-  const [walk, listing] = await Promise.all([
-    walkFiles(options.from, { followSymlinks: options.followSymlinks, exclude: [options.stateDir] }),
+  const [listing, walk] = await Promise.all([
     listBucket(deps.client, options.bucket, options.prefix),
+    walkFiles(options.from, { followSymlinks: options.followSymlinks, exclude: [options.stateDir] }),
   ]);
   const bytes = walk.files.reduce((sum, file) => sum + file.size, 0);
   deps.counters?.addTask(VERIFY_TASK, { total: walk.files.length, totalBytes: bytes });

@@ -1,5 +1,6 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** A regular file found under the source directory. */
 export interface LocalFile {
@@ -30,65 +31,67 @@ export interface WalkOptions {
   readonly exclude?: readonly string[];
 }
 
-const STAT_BATCH = 64;
-
-/** Lists every regular file under `root`, sorted by relative path, with what was skipped and why. */
+/**
+ * Lists every regular file under `root`, sorted by relative path, with what was skipped and why.
+ * Synchronous stats on purpose: a few thousand lstat calls take milliseconds this way, several
+ * times longer as promises through the thread pool, and this runs while the bucket listing is in flight.
+ */
 export async function walkFiles(root: string, options: WalkOptions = {}): Promise<WalkResult> {
   const files: LocalFile[] = [];
   const skipped: SkippedEntry[] = [];
-  const visitedDirs = new Set<string>([await realpath(root)]);
+  const visitedDirs = new Set<string>([realpathSync(root)]);
   const excluded = new Set((options.exclude ?? []).map((dir) => path.resolve(dir)));
 
-  async function visit(dir: string, relativeDir: string): Promise<void> {
+  const visit = async (dir: string, relativeDir: string): Promise<void> => {
+    // Between directories, let requests started by the caller (the bucket listing) go out.
+    await nextTurn();
     let names: string[];
     try {
-      names = await readdir(dir);
+      names = readdirSync(dir);
     } catch (error) {
       skipped.push({ relativePath: relativeDir || '.', reason: 'unreadable', detail: errorCode(error) });
       return;
     }
-    const subdirs: [string, string][] = [];
-    for (let start = 0; start < names.length; start += STAT_BATCH) {
-      const batch = names.slice(start, start + STAT_BATCH);
-      await Promise.all(
-        batch.map(async (name) => {
-          const absolutePath = path.join(dir, name);
-          const relativePath = (relativeDir ? `${relativeDir}/${name}` : name).normalize('NFC');
-          if (excluded.has(absolutePath)) return;
-          const entry = await classify(absolutePath, relativePath);
-          if (entry.kind === 'file') files.push(entry.file);
-          else if (entry.kind === 'dir') subdirs.push([absolutePath, relativePath]);
-          else skipped.push(entry.skipped);
-        }),
-      );
+    for (const name of names) {
+      const absolutePath = path.join(dir, name);
+      if (excluded.has(absolutePath)) continue;
+      const relativePath = (relativeDir ? `${relativeDir}/${name}` : name).normalize('NFC');
+      const info = classify(absolutePath, relativePath);
+      if (info === 'dir') await visit(absolutePath, relativePath);
+      else if (info) files.push({ relativePath, absolutePath, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino });
     }
-    for (const [absolutePath, relativePath] of subdirs) await visit(absolutePath, relativePath);
-  }
+  };
 
-  type Classified =
-    | { kind: 'file'; file: LocalFile }
-    | { kind: 'dir' }
-    | { kind: 'skip'; skipped: SkippedEntry };
-
-  async function classify(absolutePath: string, relativePath: string): Promise<Classified> {
-    let info = await lstat(absolutePath).catch((error: unknown) => error as NodeJS.ErrnoException);
-    if (info instanceof Error) return { kind: 'skip', skipped: { relativePath, reason: 'unreadable', detail: errorCode(info) } };
+  /** The file's stats, 'dir' to descend, or undefined when it was reported as skipped. */
+  const classify = (absolutePath: string, relativePath: string): Stats | 'dir' | undefined => {
+    const skip = (reason: SkippedEntry['reason'], error?: unknown): undefined => {
+      skipped.push({ relativePath, reason, ...(error === undefined ? {} : { detail: errorCode(error) }) });
+      return undefined;
+    };
+    let info: Stats;
+    try {
+      info = lstatSync(absolutePath);
+    } catch (error) {
+      return skip('unreadable', error);
+    }
     if (info.isSymbolicLink()) {
-      if (!options.followSymlinks) return { kind: 'skip', skipped: { relativePath, reason: 'symlink' } };
-      const target = await stat(absolutePath).catch((error: unknown) => error as NodeJS.ErrnoException);
-      if (target instanceof Error) return { kind: 'skip', skipped: { relativePath, reason: 'broken-symlink', detail: errorCode(target) } };
-      info = target;
+      if (!options.followSymlinks) return skip('symlink');
+      try {
+        info = statSync(absolutePath);
+      } catch (error) {
+        return skip('broken-symlink', error);
+      }
       if (info.isDirectory()) {
         // A link back up the tree would otherwise be walked forever.
-        const real = await realpath(absolutePath);
-        if (visitedDirs.has(real)) return { kind: 'skip', skipped: { relativePath, reason: 'symlink-loop' } };
+        const real = realpathSync(absolutePath);
+        if (visitedDirs.has(real)) return skip('symlink-loop');
         visitedDirs.add(real);
       }
     }
-    if (info.isDirectory()) return { kind: 'dir' };
-    if (!info.isFile()) return { kind: 'skip', skipped: { relativePath, reason: 'not-a-regular-file' } };
-    return { kind: 'file', file: { relativePath, absolutePath, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino } };
-  }
+    if (info.isDirectory()) return 'dir';
+    if (!info.isFile()) return skip('not-a-regular-file');
+    return info;
+  };
 
   await visit(root, '');
   files.sort((a, b) => compareText(a.relativePath, b.relativePath));

@@ -7,7 +7,7 @@ import { sniffContentType } from '../../migrate/files/content-type.ts';
 import { digestBuffer, digestFile } from '../../migrate/files/file-digest.ts';
 import { PosterManifest, type ManifestEntry } from '../../migrate/files/manifest.ts';
 import { normalisePrefix, objectKeyFor } from '../../migrate/files/object-key.ts';
-import { ByteBudget } from '../../migrate/files/pool.ts';
+import { BufferPool } from '../../migrate/files/buffer-pool.ts';
 import { parseBytes, parsePosterOptions } from '../../migrate/files/posters-options.ts';
 import { classifyError, withRetries } from '../../migrate/files/retry.ts';
 import { PosterPathResolver } from '../../migrate/files/rewrite/poster-path-resolver.ts';
@@ -72,20 +72,32 @@ describe('posters: pure parts', () => {
     expect([reopened.size, reopened.get('a.jpg')?.key, reopened.get('b.jpg'), reopened.get('c.jpg')]).toEqual([1, 'k2', undefined, undefined]);
   });
 
-  it('bounds bytes in flight, first come first served', async () => {
-    const budget = new ByteBudget(100);
+  it('bounds and reuses buffers in flight, first come first served', async () => {
+    const pool = new BufferPool(256 * 1024);
     const order: string[] = [];
-    const releaseA = await budget.acquire(60);
-    const b = budget.acquire(60).then((release) => (order.push('b'), release));
-    const c = budget.acquire(10).then((release) => (order.push('c'), release));
+    const a = await pool.acquire(100_000); // a 128 KiB buffer
+    const b = pool.acquire(200_000).then((lease) => (order.push('b'), lease)); // 256 KiB: waits for a
+    const c = pool.acquire(10).then((lease) => (order.push('c'), lease)); // would fit, but queues behind b
     await Promise.resolve();
-    expect(order).toEqual([]); // c fits but waits behind b
-    releaseA();
-    (await b)();
-    (await c)();
-    expect(order).toEqual(['b', 'c']);
-    const huge = await budget.acquire(1000); // larger than the budget: waits for all of it, never forever
-    huge();
+    expect([a.buffer.length, order]).toEqual([100_000, []]);
+    a.release();
+    const leaseB = await b;
+    expect(order).toEqual(['b']);
+    leaseB.release();
+    const leaseC = await c;
+    leaseC.release();
+    // The same memory comes back instead of a new allocation.
+    const first = await pool.acquire(200_000);
+    first.release();
+    const second = await pool.acquire(150_000);
+    expect(second.buffer.buffer === first.buffer.buffer).toBe(true);
+    second.release();
+    const reservation = await pool.reserve(10 * 1024 * 1024); // more than the pool: waits for all of it
+    const late = pool.acquire(1).then(() => order.push('late'));
+    await Promise.resolve();
+    expect(order).not.toContain('late');
+    reservation();
+    await late;
   });
 
   it('classifies errors like rclone\'s fserrors and retries only what can succeed later', async () => {

@@ -1,0 +1,105 @@
+/** A buffer lent by the pool: exactly the requested size; give it back with `release()`. */
+export interface PooledBuffer {
+  readonly buffer: Buffer;
+  release(): void;
+}
+
+const SMALLEST_CLASS = 64 * 1024;
+
+/**
+ * File bytes in memory, bounded and reused. Buffers come in power-of-two size classes and go back
+ * to a free list when an upload is done, so a long run allocates its working set once instead of
+ * leaving hundreds of megabytes for the garbage collector: peak memory is `capacity` plus a
+ * baseline, however many and however large the files. `reserve` counts memory someone else
+ * allocates (lib-storage's part buffers for a multipart upload) against the same capacity.
+ */
+export class BufferPool {
+  private readonly free = new Map<number, Buffer[]>();
+  private freeBytes = 0;
+  private used = 0;
+  private readonly waiting: { bytes: number; grant: () => void }[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  async acquire(size: number): Promise<PooledBuffer> {
+    const sizeClass = classOf(size);
+    const charge = Math.min(sizeClass, this.capacity);
+    if (this.waiting.length === 0 && this.free.get(sizeClass)?.length) {
+      this.used += charge;
+      return this.lend(this.popFree(sizeClass)!, size, sizeClass, charge);
+    }
+    await this.take(charge);
+    return this.lend(this.popFree(sizeClass) ?? Buffer.allocUnsafeSlow(sizeClass), size, sizeClass, charge);
+  }
+
+  private lend(buffer: Buffer, size: number, sizeClass: number, charge: number): PooledBuffer {
+    let released = false;
+    return {
+      buffer: buffer.subarray(0, size),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.used -= charge;
+        if (sizeClass <= this.capacity) this.pushFree(sizeClass, buffer);
+        this.wake();
+      },
+    };
+  }
+
+  /** Counts `bytes` allocated elsewhere against the capacity until the returned function is called. */
+  async reserve(bytes: number): Promise<() => void> {
+    const wanted = Math.min(bytes, this.capacity);
+    await this.take(wanted);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= wanted;
+      this.wake();
+    };
+  }
+
+  /** Waits until `bytes` more fit beside what is in use, then drops idle free buffers to make room. */
+  private async take(bytes: number): Promise<void> {
+    if (this.waiting.length === 0 && this.fits(bytes)) this.used += bytes;
+    else await new Promise<void>((grant) => this.waiting.push({ bytes, grant })); // wake() counts it
+    for (const [sizeClass, buffers] of this.free) {
+      while (this.used + this.freeBytes > this.capacity && buffers.length > 0) {
+        buffers.pop();
+        this.freeBytes -= sizeClass;
+      }
+    }
+  }
+
+  private fits(bytes: number): boolean {
+    return this.used + bytes <= this.capacity;
+  }
+
+  private wake(): void {
+    // First come, first served: a large request is not starved by a stream of small ones.
+    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.bytes)) {
+      const next = this.waiting.shift()!;
+      this.used += next.bytes;
+      next.grant();
+    }
+  }
+
+  private popFree(sizeClass: number): Buffer | undefined {
+    const buffer = this.free.get(sizeClass)?.pop();
+    if (buffer) this.freeBytes -= sizeClass;
+    return buffer;
+  }
+
+  private pushFree(sizeClass: number, buffer: Buffer): void {
+    const list = this.free.get(sizeClass) ?? [];
+    list.push(buffer);
+    this.free.set(sizeClass, list);
+    this.freeBytes += sizeClass;
+  }
+}
+
+function classOf(size: number): number {
+  let sizeClass = SMALLEST_CLASS;
+  while (sizeClass < size) sizeClass *= 2;
+  return sizeClass;
+}
