@@ -45,6 +45,8 @@ export function formatValidationSummary(summaries: readonly PluginSummary[]): st
   for (const s of summaries) {
     lines.push(`${s.plugin.padEnd(width)}  ${String(s.unacknowledged.length).padStart(14)}  ${String(s.acknowledged.length).padStart(12)}`);
   }
+  const open = summaries.reduce((sum, s) => sum + s.unacknowledged.length, 0);
+  lines.push(`unacknowledged findings across all validation plugins (template validation and annotations included): ${open}`);
   for (const s of summaries) for (const finding of s.unacknowledged) lines.push(`  open: ${finding} (${s.plugin})`);
   return lines.join('\n');
 }
