@@ -1,0 +1,71 @@
+import type { LedgerReport } from '../../test/faults/support/ledger.ts';
+import type { SelfTime } from './cpu-profile.ts';
+import type { PhaseStats } from './stats.ts';
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) => '| ' + row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ') + ' |';
+  return [line(cells[0]!), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.slice(1).map(line)].join('\n');
+}
+
+function errorSummary(phase: PhaseStats, endpoint: string, top = 3): string {
+  const errors = phase.endpoints.get(endpoint)?.errors() ?? [];
+  return errors.slice(0, top).map(([code, count]) => `${code} ×${count}`).join(', ') || '-';
+}
+
+export interface RushRow {
+  label: string;
+  connections: number;
+  phase: PhaseStats;
+  endpoint: string;
+  seats?: number;
+}
+
+/** One row per phase of the rush: answers/s, successes/s up to the last success (sell-out), latency, errors. */
+export function rushTable(rows: RushRow[]): string {
+  return table(
+    ['phase', 'conns', 'answers/s', 'granted/s to sell-out', 'granted', 'sold out at', 'p50 ms', 'p95 ms', 'p99 ms', 'errors (top codes)'],
+    rows.map(({ label, connections, phase, endpoint, seats }) => {
+      const stats = phase.endpoints.get(endpoint)!;
+      const { p50, p95, p99 } = stats.percentiles();
+      const soldOut = seats !== undefined && stats.successes > 0 ? `${fixed((stats.lastSuccessAt - phase.startedAt) / 1000, 2)} s` : '-';
+      return [
+        label, connections, fixed(phase.rate(endpoint)),
+        seats === undefined ? '-' : fixed(phase.successRateUntilLast(endpoint)),
+        seats === undefined ? '-' : stats.successes, soldOut,
+        fixed(p50, 1), fixed(p95, 1), fixed(p99, 1), errorSummary(phase, endpoint),
+      ];
+    }),
+  );
+}
+
+/** Per endpoint of the whole scenario: answers, per second, latency percentiles, error counts by code. */
+export function scenarioTable(phase: PhaseStats): string {
+  return table(
+    ['endpoint', 'answers', 'answers/s', '2xx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors by code'],
+    [...phase.endpoints].map(([name, stats]) => {
+      const { p50, p95, p99 } = stats.percentiles();
+      return [
+        name, stats.count, fixed(stats.count / phase.seconds), fixed(stats.successes / phase.seconds),
+        fixed(p50, 1), fixed(p95, 1), fixed(p99, 1), stats.errors().map(([code, count]) => `${code} ×${count}`).join(', ') || '-',
+      ];
+    }),
+  );
+}
+
+export function ledgerTable(ledger: LedgerReport, seatsInVenue: number, sales: number): string {
+  return table(['from MySQL', 'value', 'must be'], [
+    ['seats sold', `${ledger.seatsSold} of ${seatsInVenue}`, '-'],
+    ['orders / purchases answered 201', `${ledger.orders} / ${sales}`, 'equal'],
+    ['tickets sold twice', ledger.seatsSoldTwice, 0],
+    ['purchases answered 201 without their order', ledger.salesWithoutOrder, 0],
+    ['orders twice (same hold or key)', ledger.ordersTwice, 0],
+  ]);
+}
+
+export function profileTable(rows: SelfTime[]): string {
+  return table(['self time', 'ms', 'share'], rows.map((row) => [row.name, fixed(row.ms), `${fixed(row.share * 100, 1)} %`]));
+}
