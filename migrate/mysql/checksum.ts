@@ -1,19 +1,28 @@
 import type mysql from 'mysql2/promise';
 import { quoteId } from './connect.ts';
 import { chunkWhere, type ChunkRange } from './chunk-planner.ts';
-import { rowChecksumExpression } from './column-expressions.ts';
+import { tsvLineExpression } from './column-expressions.ts';
+import type { ColumnInfo } from './schema-reader.ts';
 import type { TableInfo } from './schema-reader.ts';
 
 export interface ChunkChecksum {
   readonly rows: number;
-  /** Sum of per-row CRC32 over every column's bytes and NULL map (as text: exceeds 2^53). */
+  /**
+   * Sum of CRC32 of each row's LOAD DATA line (every byte of every value, NULL as \N), as text
+   * since it exceeds 2^53. The copy computes the same sum over the lines it sends.
+   */
   readonly sum: string;
 }
 
-/** Computed by each server over its own rows: only two numbers per chunk cross the network. */
-export async function chunkChecksum(connection: mysql.Connection, table: TableInfo, chunk: ChunkRange): Promise<ChunkChecksum> {
+/** Computed by the server over its own rows: only two numbers per chunk cross the network. */
+export async function chunkChecksum(
+  connection: mysql.Connection,
+  table: TableInfo,
+  chunk: ChunkRange,
+  columns: readonly ColumnInfo[] = table.columns,
+): Promise<ChunkChecksum> {
   const [rows] = await connection.query(
-    `SELECT COUNT(*) AS n, CAST(COALESCE(SUM(${rowChecksumExpression(table.columns)}), 0) AS CHAR) AS s
+    `SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CRC32(${tsvLineExpression(columns)})), 0) AS CHAR) AS s
        FROM ${quoteId(table.name)} WHERE ${chunkWhere(table, chunk)}`,
   );
   const row = (rows as { n: number | string; s: string | Buffer }[])[0]!;
@@ -31,7 +40,7 @@ export interface RowDifference {
 
 async function rowHashes(connection: mysql.Connection, table: TableInfo, chunk: ChunkRange): Promise<Map<string, number>> {
   const keyColumns = table.primaryKey.map((name) => `CAST(${quoteId(name)} AS CHAR) AS ${quoteId(`k_${name}`)}`);
-  const hash = `${rowChecksumExpression(table.columns)} AS row_hash`;
+  const hash = `CRC32(${tsvLineExpression(table.columns)}) AS row_hash`;
   const [rows] = await connection.query({
     sql: `SELECT ${[...keyColumns, hash].join(', ')} FROM ${quoteId(table.name)} WHERE ${chunkWhere(table, chunk)}`,
     rowsAsArray: true,

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
+import { crc32 } from 'node:zlib';
 import type mysql from 'mysql2/promise';
 import { TsvBatcher } from './tsv-batcher.ts';
 
@@ -16,6 +17,26 @@ interface CoreConnection {
 export interface ChunkCounts {
   rows: number;
   bytes: number;
+  /** Sum of CRC32 of every line sent: what the target must hold (see chunkChecksum). */
+  checksum(): string;
+}
+
+/** Sums CRC32 values exactly: a Number until it nears 2^53, then folded into a BigInt. */
+class CrcSum {
+  private high = 0n;
+  private low = 0;
+
+  add(value: number): void {
+    this.low += value;
+    if (this.low > 2 ** 52) {
+      this.high += BigInt(this.low);
+      this.low = 0;
+    }
+  }
+
+  toString(): string {
+    return (this.high + BigInt(this.low)).toString();
+  }
 }
 
 export function coreConnection(connection: mysql.Connection): CoreConnection {
@@ -23,8 +44,8 @@ export function coreConnection(connection: mysql.Connection): CoreConnection {
 }
 
 /**
- * Streams a SELECT from the source as LOAD DATA text. Values are taken as the raw bytes of the
- * text protocol (no JS types in between), and reading pauses while the target socket is full.
+ * Streams a SELECT whose single column is a ready LOAD DATA line (see tsvLineExpression) as
+ * LOAD DATA text: raw bytes, no JS types in between; reading pauses while the target socket is full.
  */
 export function readChunkAsTsv(
   source: mysql.Connection,
@@ -34,7 +55,8 @@ export function readChunkAsTsv(
 ): { stream: Readable; counts: ChunkCounts } {
   const reader = coreConnection(source);
   const targetSocket = coreConnection(target).stream;
-  const counts: ChunkCounts = { rows: 0, bytes: 0 };
+  const sum = new CrcSum();
+  const counts: ChunkCounts = { rows: 0, bytes: 0, checksum: () => sum.toString() };
   let pendingRows = 0;
   let pendingBytes = 0;
   let started = false;
@@ -67,8 +89,10 @@ export function readChunkAsTsv(
   });
   function start(): void {
     const query = reader.query({ sql, rowsAsArray: true, typeCast: (field: { buffer(): Buffer | null }) => field.buffer() });
-    query.on('result', (row: (Buffer | null)[]) => {
-      const bytes = batcher.addRow(row);
+    query.on('result', (row: [Buffer]) => {
+      // The source side of verification comes free with the copy: the exact bytes sent, hashed.
+      sum.add(crc32(row[0]));
+      const bytes = batcher.addLine(row[0]);
       counts.rows += 1;
       counts.bytes += bytes;
       pendingRows += 1;

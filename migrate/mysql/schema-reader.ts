@@ -9,6 +9,7 @@ export interface ColumnInfo {
   readonly columnType: string;
   /** VIRTUAL/STORED/PERSISTENT columns are computed by the target: never inserted. */
   readonly generated: boolean;
+  readonly nullable: boolean;
 }
 
 export interface TableInfo {
@@ -52,7 +53,7 @@ export async function readTables(connection: mysql.Connection, database: string)
     [database],
   );
   const [columnRows] = await connection.query(
-    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, EXTRA AS extra
+    `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, EXTRA AS extra, IS_NULLABLE AS nullable
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     [database],
   );
@@ -62,13 +63,14 @@ export async function readTables(connection: mysql.Connection, database: string)
     [database],
   );
   const columns = new Map<string, ColumnInfo[]>();
-  for (const row of columnRows as { tableName: string; name: string; dataType: string; columnType: string; extra: string }[]) {
+  for (const row of columnRows as { tableName: string; name: string; dataType: string; columnType: string; extra: string; nullable: string }[]) {
     const list = columns.get(row.tableName) ?? [];
     list.push({
       name: row.name,
       dataType: row.dataType.toLowerCase(),
       columnType: row.columnType.toLowerCase(),
       generated: GENERATED_EXTRA.test(row.extra ?? ''),
+      nullable: row.nullable === 'YES',
     });
     columns.set(row.tableName, list);
   }

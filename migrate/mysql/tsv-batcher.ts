@@ -1,27 +1,19 @@
-import { escapeTsvBytes, TSV_NULL } from './tsv.ts';
-
-const TAB = 0x09;
 const NEWLINE = 0x0a;
 /** Each LOCAL INFILE chunk travels as one protocol packet (max 16 MB): keep batches well below. */
 export const BATCH_BYTES = 1 << 20;
 
-/** Packs raw row values into LOAD DATA text batches of about BATCH_BYTES, copying each byte once. */
+/** Packs LOAD DATA lines into batches of about BATCH_BYTES, copying each byte once. */
 export class TsvBatcher {
   private buffer = Buffer.allocUnsafe(BATCH_BYTES);
   private length = 0;
 
   constructor(private readonly emit: (batch: Buffer) => void) {}
 
-  addRow(values: readonly (Buffer | null)[]): number {
-    let bytes = 0;
-    for (let i = 0; i < values.length; i += 1) {
-      const value = values[i];
-      const field = value === null || value === undefined ? TSV_NULL : escapeTsvBytes(value);
-      this.append(field);
-      this.appendByte(i === values.length - 1 ? NEWLINE : TAB);
-      bytes += field.length + 1;
-    }
-    return bytes;
+  /** A line the source server already escaped (see tsvLineExpression); adds the newline. */
+  addLine(line: Buffer): number {
+    this.append(line);
+    this.appendByte(NEWLINE);
+    return line.length + 1;
   }
 
   flush(): void {

@@ -3,6 +3,8 @@ import { UsageError } from '../errors.ts';
 import type { MysqlEndpoint } from '../mysql/connection-url.ts';
 import { connect, quoteId } from '../mysql/connect.ts';
 import { planChunks, type ChunkRange } from '../mysql/chunk-planner.ts';
+import type { ChunkChecksum } from '../mysql/checksum.ts';
+import { copiedColumns } from '../mysql/column-expressions.ts';
 import { createSchemaObjects, readSchemaObjects, type ObjectOutcome } from '../mysql/schema-objects.ts';
 import { readDatabaseInfo, readTables, selectTables, showCreateTable, type TableInfo } from '../mysql/schema-reader.ts';
 import { prepareWriterSession } from '../mysql/session.ts';
@@ -68,6 +70,8 @@ interface TableRun {
   remaining: number;
   started: number;
   finished: number;
+  /** Source checksums of copied chunks (this run's or the checkpointed ones), for verification. */
+  readonly checksums: Map<number, ChunkChecksum>;
 }
 
 async function closeAll(connections: readonly mysql.Connection[]): Promise<void> {
@@ -130,7 +134,8 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyRe
       await runWorkerPool(jobs, options.parallel, async (job, worker) => {
         const run = runs.get(job.table.name)!;
         run.started ||= Date.now();
-        await copyChunk(job, snapshotReaders.readers[worker]!, writers[worker]!, context);
+        const done = await copyChunk(job, snapshotReaders.readers[worker]!, writers[worker]!, context);
+        run.checksums.set(job.chunk.index, { rows: done.rows, sum: done.checksum });
         run.remaining -= 1;
         if (run.remaining === 0) await completeTable(run, writers[worker]!, context);
       });
@@ -158,7 +163,12 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyRe
         verification = await verifyTables({
           sources: snapshotReaders.readers,
           targets: writers,
-          tables: [...runs.values()].map((run) => ({ table: run.decision.table, chunks: run.chunks })),
+          tables: [...runs.values()].map((run) => ({
+            table: run.decision.table,
+            chunks: run.chunks,
+            columns: copiedColumns(run.decision.table.columns),
+            sourceChecksums: run.checksums,
+          })),
           counters: verifyCounters,
         });
         options.endPhase();
@@ -229,7 +239,8 @@ async function prepareTables(
       const checkpoint = decision.checkpoint;
       const done = [...checkpoint.doneChunks.values()];
       const remaining = checkpoint.chunks.filter((chunk) => !checkpoint.doneChunks.has(chunk.index)).length;
-      runs.set(table.name, { decision, chunks: checkpoint.chunks, deferred: checkpoint.deferred, createSql, phase: checkpoint.phase, remaining, started: 0, finished: 0 });
+      const checksums = new Map([...checkpoint.doneChunks].map(([index, chunk]) => [index, { rows: chunk.rows, sum: chunk.checksum }]));
+      runs.set(table.name, { decision, chunks: checkpoint.chunks, deferred: checkpoint.deferred, createSql, phase: checkpoint.phase, remaining, started: 0, finished: 0, checksums });
       counters.start(table.name, { done: done.reduce((sum, item) => sum + item.rows, 0), bytes: done.reduce((sum, item) => sum + item.bytes, 0) });
       if (decision.action === 'complete') counters.finish(table.name);
       continue;
@@ -241,7 +252,7 @@ async function prepareTables(
     await targetAdmin.query(split.createTable);
     const chunks = await planChunks(snapshotReader, table, options.chunkRows);
     await store.startTable(targetAdmin, table.name, chunks, split.deferred);
-    runs.set(table.name, { decision, chunks, deferred: split.deferred, createSql, phase: 'loading', remaining: chunks.length, started: 0, finished: 0 });
+    runs.set(table.name, { decision, chunks, deferred: split.deferred, createSql, phase: 'loading', remaining: chunks.length, started: 0, finished: 0, checksums: new Map() });
     task.total = table.rowsEstimate;
     counters.start(table.name);
   }

@@ -3,11 +3,11 @@ import { quoteId } from '../mysql/connect.ts';
 import { chunkWhere, keyOrder, type ChunkRange } from '../mysql/chunk-planner.ts';
 import { readChunkAsTsv } from '../mysql/chunk-reader.ts';
 import { loadDataSql, writeChunk } from '../mysql/chunk-writer.ts';
-import { copiedColumns, selectExpression } from '../mysql/column-expressions.ts';
+import { copiedColumns, tsvLineExpression } from '../mysql/column-expressions.ts';
 import type { TableInfo } from '../mysql/schema-reader.ts';
 import { deferredAlter } from '../mysql/table-ddl.ts';
 import type { ProgressCounters } from '../progress/counters.ts';
-import type { CheckpointStore } from '../state/checkpoint-store.ts';
+import type { CheckpointStore, DoneChunk } from '../state/checkpoint-store.ts';
 
 export interface ChunkJob {
   readonly table: TableInfo;
@@ -21,17 +21,17 @@ export interface TableCopyContext {
 }
 
 /** Copies one key range: source SELECT streamed as text straight into LOAD DATA, then checkpointed. */
-export async function copyChunk(job: ChunkJob, reader: mysql.Connection, writer: mysql.Connection, context: TableCopyContext): Promise<{ rows: number; bytes: number }> {
+export async function copyChunk(job: ChunkJob, reader: mysql.Connection, writer: mysql.Connection, context: TableCopyContext): Promise<DoneChunk> {
   const columns = copiedColumns(job.table.columns);
-  const select = `SELECT ${columns.map(selectExpression).join(', ')} FROM ${quoteId(job.table.name)} WHERE ${chunkWhere(job.table, job.chunk)}${keyOrder(job.table)}`;
+  const select = `SELECT ${tsvLineExpression(columns)} FROM ${quoteId(job.table.name)} WHERE ${chunkWhere(job.table, job.chunk)}${keyOrder(job.table)}`;
   const { stream, counts } = readChunkAsTsv(reader, writer, select, (rows, bytes) => context.counters.advance(job.table.name, rows, bytes));
   const loaded = await writeChunk(writer, loadDataSql(context.targetDatabase, job.table.name, columns), stream, () =>
-    context.store.markChunk(writer, job.table.name, job.chunk.index, counts.rows, counts.bytes),
+    context.store.markChunk(writer, job.table.name, job.chunk.index, { rows: counts.rows, bytes: counts.bytes, checksum: counts.checksum() }),
   );
   if (loaded !== counts.rows) {
     throw new Error(`${job.table.name} chunk ${job.chunk.index}: sent ${counts.rows} rows but the target loaded ${loaded}`);
   }
-  return counts;
+  return { rows: counts.rows, bytes: counts.bytes, checksum: counts.checksum() };
 }
 
 /** SHOW CREATE TABLE lines that should exist at a phase (AUTO_INCREMENT ignored: it moves with the data). */

@@ -1,13 +1,17 @@
 import type mysql from 'mysql2/promise';
 import type { ProgressCounters } from '../progress/counters.ts';
 import type { ChunkRange } from '../mysql/chunk-planner.ts';
-import { chunkChecksum, diffChunk, type RowDifference } from '../mysql/checksum.ts';
-import type { TableInfo } from '../mysql/schema-reader.ts';
+import { chunkChecksum, diffChunk, type ChunkChecksum, type RowDifference } from '../mysql/checksum.ts';
+import type { ColumnInfo, TableInfo } from '../mysql/schema-reader.ts';
 import { runWorkerPool } from './worker-pool.ts';
 
 export interface TableToVerify {
   readonly table: TableInfo;
   readonly chunks: readonly ChunkRange[];
+  /** Columns to compare. @default every column of the table */
+  readonly columns?: readonly ColumnInfo[];
+  /** Source checksums already known (computed by the copy from the bytes it sent), by chunk index. */
+  readonly sourceChecksums?: ReadonlyMap<number, ChunkChecksum>;
 }
 
 export type Verdict = 'match' | 'mismatch';
@@ -19,6 +23,8 @@ export interface TableVerification {
   readonly targetRows: number;
   readonly chunks: number;
   readonly mismatchedChunks: number;
+  /** Chunks whose checksums differed but whose rows compared equal one by one (should stay 0). */
+  readonly recheckedChunks: number;
   readonly differenceCount: number;
   /** The differing rows, capped at `maxDifferences` per table. */
   readonly differences: readonly RowDifference[];
@@ -42,6 +48,7 @@ interface TableState {
   sourceRows: number;
   targetRows: number;
   mismatchedChunks: number;
+  recheckedChunks: number;
   differenceCount: number;
   differences: RowDifference[];
   started: number;
@@ -57,18 +64,20 @@ interface TableState {
 export async function verifyTables(input: VerifyInput): Promise<TableVerification[]> {
   const max = input.maxDifferences ?? 1000;
   const states = new Map<string, TableState>();
-  const jobs: { table: TableInfo; chunk: ChunkRange }[] = [];
-  for (const { table, chunks } of input.tables) {
+  const jobs: { item: TableToVerify; chunk: ChunkRange }[] = [];
+  for (const item of input.tables) {
+    const { table, chunks } = item;
     input.counters.addTask(table.name, { total: table.rowsEstimate });
-    states.set(table.name, { sourceRows: 0, targetRows: 0, mismatchedChunks: 0, differenceCount: 0, differences: [], started: 0, finished: 0, remaining: chunks.length });
+    states.set(table.name, { sourceRows: 0, targetRows: 0, mismatchedChunks: 0, recheckedChunks: 0, differenceCount: 0, differences: [], started: 0, finished: 0, remaining: chunks.length });
     if (input.missingOnTarget?.has(table.name)) {
       states.get(table.name)!.error = 'table missing on the target';
       input.counters.fail(table.name, 'table missing on the target');
       continue;
     }
-    for (const chunk of chunks) jobs.push({ table, chunk });
+    for (const chunk of chunks) jobs.push({ item, chunk });
   }
-  await runWorkerPool(jobs, input.sources.length, async ({ table, chunk }, worker) => {
+  await runWorkerPool(jobs, input.sources.length, async ({ item, chunk }, worker) => {
+    const { table } = item;
     const state = states.get(table.name)!;
     if (state.started === 0) {
       state.started = Date.now();
@@ -77,15 +86,24 @@ export async function verifyTables(input: VerifyInput): Promise<TableVerificatio
     const source = input.sources[worker]!;
     const target = input.targets[worker]!;
     try {
-      const [left, right] = await Promise.all([chunkChecksum(source, table, chunk), chunkChecksum(target, table, chunk)]);
+      const known = item.sourceChecksums?.get(chunk.index);
+      const [left, right] = await Promise.all([
+        known ?? chunkChecksum(source, table, chunk, item.columns),
+        chunkChecksum(target, table, chunk, item.columns),
+      ]);
       state.sourceRows += left.rows;
       state.targetRows += right.rows;
       input.counters.advance(table.name, left.rows);
       if (left.rows !== right.rows || left.sum !== right.sum) {
-        state.mismatchedChunks += 1;
+        // The row-by-row comparison is the authority: it names what differs.
         const differences = await diffChunk(source, target, table, chunk);
-        state.differenceCount += differences.length;
-        state.differences.push(...differences.slice(0, Math.max(0, max - state.differences.length)));
+        if (differences.length > 0) {
+          state.mismatchedChunks += 1;
+          state.differenceCount += differences.length;
+          state.differences.push(...differences.slice(0, Math.max(0, max - state.differences.length)));
+        } else {
+          state.recheckedChunks += 1;
+        }
       }
     } catch (error) {
       state.error ??= (error as Error).message;
@@ -108,6 +126,7 @@ export async function verifyTables(input: VerifyInput): Promise<TableVerificatio
       targetRows: state.targetRows,
       chunks: chunks.length,
       mismatchedChunks: state.mismatchedChunks,
+      recheckedChunks: state.recheckedChunks,
       differenceCount: state.differenceCount,
       differences: state.differences,
       seconds: state.finished && state.started ? (state.finished - state.started) / 1000 : 0,

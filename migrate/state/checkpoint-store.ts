@@ -16,7 +16,14 @@ export interface TableCheckpoint {
   readonly phase: TablePhase;
   readonly chunks: readonly ChunkRange[];
   readonly deferred: readonly string[];
-  readonly doneChunks: ReadonlyMap<number, { rows: number; bytes: number }>;
+  readonly doneChunks: ReadonlyMap<number, DoneChunk>;
+}
+
+/** A copied chunk: its row count, bytes and the checksum of the lines read from the source. */
+export interface DoneChunk {
+  readonly rows: number;
+  readonly bytes: number;
+  readonly checksum: string;
 }
 
 /**
@@ -42,7 +49,7 @@ export class CheckpointStore {
       PRIMARY KEY (target_schema, table_name)) ENGINE=InnoDB`);
     await connection.query(`CREATE TABLE IF NOT EXISTS ${this.schema}.copy_chunks (
       target_schema VARCHAR(64) NOT NULL, table_name VARCHAR(64) NOT NULL, chunk_index INT NOT NULL,
-      rows_copied BIGINT NOT NULL, bytes_copied BIGINT NOT NULL,
+      rows_copied BIGINT NOT NULL, bytes_copied BIGINT NOT NULL, source_checksum VARCHAR(40) NOT NULL,
       copied_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
       PRIMARY KEY (target_schema, table_name, chunk_index)) ENGINE=InnoDB`);
     await connection.query(`CREATE TABLE IF NOT EXISTS ${this.schema}.copy_runs (
@@ -57,13 +64,13 @@ export class CheckpointStore {
       [this.targetSchema],
     );
     const [chunks] = await connection.query(
-      `SELECT table_name AS name, chunk_index AS chunk, rows_copied AS \`rows\`, bytes_copied AS bytes FROM ${this.schema}.copy_chunks WHERE target_schema = ?`,
+      `SELECT table_name AS name, chunk_index AS chunk, rows_copied AS \`rows\`, bytes_copied AS bytes, source_checksum AS checksum FROM ${this.schema}.copy_chunks WHERE target_schema = ?`,
       [this.targetSchema],
     );
-    const done = new Map<string, Map<number, { rows: number; bytes: number }>>();
-    for (const row of chunks as { name: string; chunk: number; rows: string | number; bytes: string | number }[]) {
+    const done = new Map<string, Map<number, DoneChunk>>();
+    for (const row of chunks as { name: string; chunk: number; rows: string | number; bytes: string | number; checksum: string }[]) {
       const map = done.get(row.name) ?? new Map();
-      map.set(Number(row.chunk), { rows: Number(row.rows), bytes: Number(row.bytes) });
+      map.set(Number(row.chunk), { rows: Number(row.rows), bytes: Number(row.bytes), checksum: row.checksum });
       done.set(row.name, map);
     }
     const result = new Map<string, TableCheckpoint>();
@@ -93,10 +100,10 @@ export class CheckpointStore {
   }
 
   /** Called inside the chunk's own transaction, just before COMMIT. */
-  async markChunk(connection: mysql.Connection, table: string, chunk: number, rows: number, bytes: number): Promise<void> {
+  async markChunk(connection: mysql.Connection, table: string, chunk: number, done: DoneChunk): Promise<void> {
     await connection.query(
-      `INSERT INTO ${this.schema}.copy_chunks (target_schema, table_name, chunk_index, rows_copied, bytes_copied) VALUES (?, ?, ?, ?, ?)`,
-      [this.targetSchema, table, chunk, rows, bytes],
+      `INSERT INTO ${this.schema}.copy_chunks (target_schema, table_name, chunk_index, rows_copied, bytes_copied, source_checksum) VALUES (?, ?, ?, ?, ?, ?)`,
+      [this.targetSchema, table, chunk, done.rows, done.bytes, done.checksum],
     );
   }
 
