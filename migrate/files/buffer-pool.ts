@@ -4,13 +4,14 @@ export interface PooledBuffer {
   release(): void;
 }
 
-const SMALLEST_CLASS = 64 * 1024;
+const SMALL_CLASSES = [64 * 1024, 1024 * 1024];
 
 /**
- * File bytes in memory, bounded and reused. Buffers come in power-of-two size classes and go back
- * to a free list when an upload is done, so a long run allocates its working set once instead of
- * leaving hundreds of megabytes for the garbage collector: peak memory is `capacity` plus a
- * baseline, however many and however large the files. `reserve` counts memory someone else
+ * File bytes in memory, bounded and reused. Buffers come in three size classes (64 KiB, 1 MiB and
+ * `largest`, the part size) and go back to a free list when an upload is done, so a long run
+ * allocates its working set once instead of leaving hundreds of megabytes for the garbage
+ * collector (finer classes made the pool drop and reallocate buffers all the time): peak memory is
+ * `capacity` plus a baseline, however many and however large the files. `reserve` counts memory someone else
  * allocates (lib-storage's part buffers for a multipart upload) against the same capacity.
  */
 export class BufferPool {
@@ -19,10 +20,14 @@ export class BufferPool {
   private used = 0;
   private readonly waiting: { bytes: number; grant: () => void }[] = [];
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    /** The largest buffer asked for (files above it are streamed, not held). */
+    private readonly largest: number,
+  ) {}
 
   async acquire(size: number): Promise<PooledBuffer> {
-    const sizeClass = classOf(size);
+    const sizeClass = SMALL_CLASSES.find((candidate) => size <= candidate) ?? Math.max(size, this.largest);
     const charge = Math.min(sizeClass, this.capacity);
     if (this.waiting.length === 0 && this.free.get(sizeClass)?.length) {
       this.used += charge;
@@ -96,10 +101,4 @@ export class BufferPool {
     this.free.set(sizeClass, list);
     this.freeBytes += sizeClass;
   }
-}
-
-function classOf(size: number): number {
-  let sizeClass = SMALLEST_CLASS;
-  while (sizeClass < size) sizeClass *= 2;
-  return sizeClass;
 }

@@ -67,7 +67,7 @@ export async function syncPosters(
     client: deps.client,
     manifest: deps.manifest,
     listing,
-    pool: new BufferPool(options.memoryBudget),
+    pool: new BufferPool(options.memoryBudget, options.partSize),
     tally,
     settings: options,
     onBytes: (sent) => counters?.advance(UPLOAD_TASK, 0, sent),

@@ -73,10 +73,10 @@ describe('posters: pure parts', () => {
   });
 
   it('bounds and reuses buffers in flight, first come first served', async () => {
-    const pool = new BufferPool(256 * 1024);
+    const pool = new BufferPool(2 * 1024 * 1024, 2 * 1024 * 1024);
     const order: string[] = [];
-    const a = await pool.acquire(100_000); // a 128 KiB buffer
-    const b = pool.acquire(200_000).then((lease) => (order.push('b'), lease)); // 256 KiB: waits for a
+    const a = await pool.acquire(100_000); // a 1 MiB buffer
+    const b = pool.acquire(1_500_000).then((lease) => (order.push('b'), lease)); // a 2 MiB one: waits for a
     const c = pool.acquire(10).then((lease) => (order.push('c'), lease)); // would fit, but queues behind b
     await Promise.resolve();
     expect([a.buffer.length, order]).toEqual([100_000, []]);
@@ -89,7 +89,7 @@ describe('posters: pure parts', () => {
     // The same memory comes back instead of a new allocation.
     const first = await pool.acquire(200_000);
     first.release();
-    const second = await pool.acquire(150_000);
+    const second = await pool.acquire(900_000);
     expect(second.buffer.buffer === first.buffer.buffer).toBe(true);
     second.release();
     const reservation = await pool.reserve(10 * 1024 * 1024); // more than the pool: waits for all of it
