@@ -63,8 +63,12 @@ export async function startBenchPlatform(options: {
   };
   try {
     // The first instance migrates; the others start once the schema exists.
-    instances.push(await startApiProcess(env, { nodeArgs: options.nodeArgs?.(0) }));
-    for (let i = 1; i < options.instances; i++) instances.push(await startApiProcess(env, { nodeArgs: options.nodeArgs?.(i) }));
+    const start = (index: number) => startApiProcess(env, {
+      nodeArgs: options.nodeArgs?.(index),
+      logFile: process.env.BENCH_API_LOG ? `${process.env.BENCH_API_LOG}.${index}` : undefined,
+    });
+    instances.push(await start(0));
+    for (let i = 1; i < options.instances; i++) instances.push(await start(i));
     const admin = new HttpClient(instances[0]!.url);
     await logIn(admin, organizer.email, organizer.password);
     const buyers = await insertBuyers(database.url, options.buyers);

@@ -1,8 +1,10 @@
-// npm run bench:onsale [-- --profile]: the on-sale spike on this machine, with both baselines measured in the same run.
+// npm run bench:onsale [-- --profile] [-- --rush-only]: the on-sale spike on this machine, with both
+// baselines measured in the same run. --profile writes and summarises a CPU profile of instance 1;
+// --rush-only skips the full scenario (to profile the hold path alone).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkLedger } from '../../test/faults/support/ledger.ts';
+import { checkLedger, type LedgerReport } from '../../test/faults/support/ledger.ts';
 import type { Sale } from '../../test/faults/support/spike.ts';
 import { onsaleScenario as scenario, seatsInVenue, stageWindow } from '../../test/load/scenario.ts';
 import { summariseProfile } from './cpu-profile.ts';
@@ -14,6 +16,7 @@ import { ledgerTable, profileTable, rushTable, scenarioTable, type RushRow } fro
 import { PhaseStats } from './stats.ts';
 
 const profile = process.argv.includes('--profile');
+const rushOnly = process.argv.includes('--rush-only');
 const phaseMs = Number(process.env.BENCH_PHASE_MS ?? 6_000);
 const buyersCount = Number(process.env.BENCH_BUYERS ?? 3_000);
 /** The scenario's stages (150 s) run at this fraction of their length, so the whole run stays near 3 minutes. */
@@ -65,17 +68,20 @@ try {
     await rushPhase('Redis seat gate hold (API), 2 instances', api, connections, false);
   }
 
-  const { eventId } = await platform.createEvent(scenario.sections);
-  const sales: Sale[] = [];
   const visit = new PhaseStats();
+  const sales: Sale[] = [];
   const peak = Math.max(...scenario.stages.map((stage) => stage.target));
-  const totalMs = scenario.stages.reduce((sum, stage) => sum + stage.durationSeconds, 0) * 1000 * timeScale;
-  await runLoad({
-    targets: api, connections: peak, durationMs: totalMs, stats: visit,
-    schedule: (index) => stageWindow(scenario.stages, index, timeScale),
-    user: onsaleVisit({ eventId, buyers: platform.buyers, connections: peak, sales }),
-  });
-  const ledger = await checkLedger(platform.database.url, eventId, sales);
+  let ledger: LedgerReport | undefined;
+  if (!rushOnly) {
+    const { eventId } = await platform.createEvent(scenario.sections);
+    const totalMs = scenario.stages.reduce((sum, stage) => sum + stage.durationSeconds, 0) * 1000 * timeScale;
+    await runLoad({
+      targets: api, connections: peak, durationMs: totalMs, stats: visit,
+      schedule: (index) => stageWindow(scenario.stages, index, timeScale),
+      user: onsaleVisit({ eventId, buyers: platform.buyers, connections: peak, sales }),
+    });
+    ledger = await checkLedger(platform.database.url, eventId, sales);
+  }
   const loadAtEnd = load();
   await platform.stop();
 
@@ -93,12 +99,14 @@ try {
   const p99At64 = at('Redis', 64).phase.endpoints.get('hold')!.percentiles().p99;
   console.log(`hold p99 at 64 connections = ${p99At64.toFixed(1)} ms (target < 50 ms); at 256 = ${at('Redis', 256).phase.endpoints.get('hold')!.percentiles().p99.toFixed(1)} ms\n`);
 
-  console.log(`## On-sale scenario: 2 instances, stages ×${timeScale} (ramp to ${peak} buyers), until sell-out (${visit.seconds.toFixed(1)} s)\n`);
-  console.log(scenarioTable(visit) + '\n');
-  const holds = visit.endpoints.get('hold');
-  console.log(`holds/s (all answers) ${(visit.rate('hold')).toFixed(0)}, holds granted/s ${((holds?.successes ?? 0) / visit.seconds).toFixed(0)}, `
-    + `purchases/s ${((visit.endpoints.get('purchase')?.successes ?? 0) / visit.seconds).toFixed(0)}\n`);
-  console.log(ledgerTable(ledger, seats, sales.length) + '\n');
+  if (ledger) {
+    console.log(`## On-sale scenario: 2 instances, stages ×${timeScale} (ramp to ${peak} buyers), until sell-out (${visit.seconds.toFixed(1)} s)\n`);
+    console.log(scenarioTable(visit) + '\n');
+    const holds = visit.endpoints.get('hold');
+    console.log(`holds/s (all answers) ${(visit.rate('hold')).toFixed(0)}, holds granted/s ${((holds?.successes ?? 0) / visit.seconds).toFixed(0)}, `
+      + `purchases/s ${((visit.endpoints.get('purchase')?.successes ?? 0) / visit.seconds).toFixed(0)}\n`);
+    console.log(ledgerTable(ledger, seats, sales.length) + '\n');
+  }
   console.log(`load average at end ${loadAtEnd}`);
 
   if (profileDir) {
@@ -108,7 +116,7 @@ try {
     console.log(profileTable(summary.functions));
     console.log(`\n(profile kept in ${profileDir})`);
   }
-  const failed = ledger.seatsSoldTwice + ledger.salesWithoutOrder + ledger.ordersTwice > 0;
+  const failed = ledger ? ledger.seatsSoldTwice + ledger.salesWithoutOrder + ledger.ordersTwice > 0 : false;
   process.exitCode = failed ? 1 : 0;
 } finally {
   await Promise.allSettled([floor.stop(), ...monolith.map((m) => m.stop()), platform.stop()]);

@@ -27,7 +27,10 @@ export function authRoutes(router: Router<AppState>, deps: Deps): void {
     // A new session id at login, so an id planted before login is worth nothing after it.
     await ctx.session!.regenerate();
     ctx.session!.userId = user.id;
-    ctx.body = { user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+    const publicUser = { id: user.id, email: user.email, name: user.name, role: user.role };
+    // A copy for the hot buyer routes, which then need no MySQL read per request (requireUser fromSession).
+    ctx.session!.user = publicUser;
+    ctx.body = { user: publicUser };
   });
 
   router.post('/api/auth/logout', async (ctx) => {

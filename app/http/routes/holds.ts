@@ -18,7 +18,7 @@ export function holdRoutes(router: Router<AppState>, deps: Deps): void {
     name: 'hold-user', keyPrefix, perMinute: HOLD_RATE_LIMIT_PER_USER, keyOf: (ctx) => ctx.state.user?.id,
   });
   const perIp = rateLimit(deps.redis, { name: 'hold-ip', keyPrefix, perMinute: HOLD_RATE_LIMIT_PER_IP, keyOf: (ctx) => ctx.ip });
-  const signedIn = requireUser(deps);
+  const signedIn = requireUser(deps, { fromSession: true });
 
   router.post('/api/events/:eventId/holds', perIp, signedIn, perUser, jsonBody(), async (ctx) => {
     const eventId = parseId(ctx.params.eventId, 'event');

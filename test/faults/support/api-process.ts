@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -39,16 +40,16 @@ export interface ApiProcess {
 
 /**
  * One `bin/api` process on a free loopback port, started the way an EC2 instance starts it, and awaited
- * until /readyz answers 200. `nodeArgs` go to node itself (e.g. `--cpu-prof`).
+ * until /readyz answers 200. `nodeArgs` go to node itself (e.g. `--cpu-prof`); `logFile` receives its JSON log lines.
  */
 export async function startApiProcess(
   env: Record<string, string>,
-  options: { nodeArgs?: string[]; readyTimeoutMs?: number } = {},
+  options: { nodeArgs?: string[]; readyTimeoutMs?: number; logFile?: string } = {},
 ): Promise<ApiProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), apiBin], {
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.logFile ? openSync(options.logFile, 'a') : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
