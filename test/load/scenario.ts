@@ -69,3 +69,24 @@ export const onsaleScenario: OnsaleScenario = {
 
 export const seatsInVenue = (scenario: OnsaleScenario): number =>
   scenario.sections.reduce((sum, section) => sum + section.rows * section.seatsPerRow, 0);
+
+/**
+ * When virtual user `index` (0-based) runs under ramping `stages`, in ms from the start, with every
+ * duration multiplied by `timeScale`: what k6's ramping-vus executor does, for the local benchmark.
+ */
+export function stageWindow(stages: readonly Stage[], index: number, timeScale = 1): { startMs: number; stopMs: number } {
+  let elapsed = 0;
+  let from = 0;
+  let startMs = Infinity;
+  let stopMs = Infinity;
+  for (const stage of stages) {
+    const duration = stage.durationSeconds * 1000 * timeScale;
+    const crossing = (level: number) => elapsed + (duration * (level - from)) / (stage.target - from || 1);
+    // Up through index + 1 users: this user starts. Down below index + 1: it stops.
+    if (startMs === Infinity && stage.target > index && from <= index) startMs = crossing(index + 1);
+    if (startMs !== Infinity && stopMs === Infinity && stage.target <= index && from > index) stopMs = crossing(index + 1);
+    elapsed += duration;
+    from = stage.target;
+  }
+  return { startMs: startMs === Infinity ? elapsed : startMs, stopMs: stopMs === Infinity ? elapsed : stopMs };
+}
