@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgePosterCdnFindings } from './poster-cdn-findings.ts';
 import { createSecureBucket } from './secure-bucket.ts';
+import { SiteDeployment, singlePageAppRewrite } from './site-deployment.ts';
 import { WebAcl } from './web-acl.ts';
 
 export interface PosterCdnProps {
@@ -39,6 +40,11 @@ export interface PosterCdnProps {
   readonly webAclArn?: string;
   /** Key of the poster bucket. @default a new key with rotation */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * The built buyer page (e.g. `dist/web`): deployed to the bucket root and served by the default
+   * behaviour, extension-less paths answered with index.html. @default - no site is deployed
+   */
+  readonly siteDirectory?: string;
 }
 
 /**
@@ -53,6 +59,7 @@ export class PosterCdn extends Construct {
   public readonly distribution: cloudfront.Distribution;
   public readonly webAcl?: WebAcl;
   public readonly webAclArn: string;
+  public readonly site?: SiteDeployment;
 
   constructor(scope: Construct, id: string, props: PosterCdnProps = {}) {
     super(scope, id);
@@ -102,6 +109,9 @@ export class PosterCdn extends Construct {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: props.siteDirectory
+          ? [{ function: singlePageAppRewrite(this, 'SiteRewrite'), eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }]
+          : undefined,
       },
       additionalBehaviors: {
         '/posters/*': {
@@ -113,6 +123,7 @@ export class PosterCdn extends Construct {
         ...(props.apiLoadBalancer ? { [props.apiPathPattern ?? '/api/*']: this.apiBehavior(props.apiLoadBalancer, props.apiOriginDomainName) } : {}),
       },
     });
+    if (props.siteDirectory) this.site = new SiteDeployment(this, 'Site', { directory: props.siteDirectory, bucket: this.bucket });
     acknowledgePosterCdnFindings(this, props);
   }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { TicketingPlatform, type TicketingPlatformProps } from './ticketing-platform.ts';
@@ -36,5 +37,7 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
     rdsProxy: environment.rdsProxy,
     cacheNodeType: environment.redisNodeType,
     allowedCountries: environment.allowedCountries,
+    // The buyer page, built by `npm ci` (prepare) into dist/web of the same checkout.
+    siteDirectory: join(apiSourceDirectory, 'dist', 'web'),
   });
 }

@@ -54,6 +54,8 @@ export interface TicketingPlatformProps {
   readonly allowedCountries?: readonly string[];
   /** Address of the first admin account, created by the API at start. @default 'admin@' + domainName, or admin@example.com */
   readonly adminEmail?: string;
+  /** The built buyer page (`npm run build:web` writes dist/web), served by CloudFront. @default - no page is deployed */
+  readonly siteDirectory?: string;
 }
 
 /** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
@@ -138,6 +140,7 @@ export class TicketingPlatform extends Construct {
       apiLoadBalancer: this.webTier.loadBalancer,
       apiOriginDomainName: props.originDomainName,
       allowedCountries: props.allowedCountries,
+      siteDirectory: props.siteDirectory,
     });
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, description: 'Encrypts the API session keys and admin password' });

@@ -1,25 +1,7 @@
+import type { DbOptions } from './db-action.ts';
 import type { CommandModule } from './command-module.ts';
-import { MismatchError } from '../errors.ts';
-import { copyDatabase } from '../operations/copy-database.ts';
-import { ProgressPhases } from '../progress/phases.ts';
-import { formatCopyReport } from '../report/format-copy-report.ts';
-import { mismatchSummary } from '../report/format-verification.ts';
-import { DEFAULT_STATE_SCHEMA } from '../state/checkpoint-store.ts';
-import { addParallelism, addTableSelection, resolveDatabaseUrl, type TableSelectionOptions } from './shared-options.ts';
-
-interface DbOptions extends TableSelectionOptions {
-  source: string;
-  target: string;
-  parallel: number;
-  chunkRows: number;
-  resume?: boolean;
-  overwrite?: boolean;
-  dryRun?: boolean;
-  verify: boolean;
-  deferIndexes: boolean;
-  stateSchema: string;
-  json?: boolean;
-}
+import { DEFAULT_STATE_SCHEMA } from '../state/state-schema.ts';
+import { addParallelism, addTableSelection } from './shared-options.ts';
 
 /** `bin/migrate db`: copy a database into another server, consistently, in parallel, resumably, verified. */
 export const dbCommand: CommandModule = {
@@ -49,37 +31,6 @@ Examples:
 
 Exit codes: 0 copied and verified, 1 verification mismatch, 2 usage or connection error.`,
       )
-      .action(async (options: DbOptions) => {
-        const source = resolveDatabaseUrl(options.source, '--source');
-        const target = resolveDatabaseUrl(options.target, '--target');
-        const phases = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
-        let report;
-        try {
-          report = await copyDatabase({
-            source: source.endpoint,
-            target: target.endpoint,
-            sourceDatabase: source.database,
-            targetDatabase: target.database,
-            include: options.tables ?? [],
-            exclude: options.exclude ?? [],
-            parallel: options.parallel,
-            chunkRows: options.chunkRows,
-            resume: options.resume ?? false,
-            overwrite: options.overwrite ?? false,
-            dryRun: options.dryRun ?? false,
-            verify: options.verify,
-            deferIndexes: options.deferIndexes,
-            stateSchema: options.stateSchema,
-            startPhase: (phase) => phases.start(phase),
-            endPhase: () => phases.end(),
-          });
-        } finally {
-          phases.end();
-        }
-        if (options.json) context.stdout.write(`${JSON.stringify({ type: 'report', command: 'db', ...report })}\n`);
-        else context.stdout.write(formatCopyReport(report));
-        const mismatch = report.verification ? mismatchSummary(report.verification) : undefined;
-        if (mismatch) throw new MismatchError(mismatch);
-      });
+      .action(async (options: DbOptions) => (await import('./db-action.ts')).runDb(options, context));
   },
 };

@@ -2,8 +2,7 @@ import type mysql from 'mysql2/promise';
 import { quoteId } from '../mysql/connect.ts';
 import type { ChunkRange } from '../mysql/chunk-planner.ts';
 
-/** Default schema for the tool's own bookkeeping on the target: never inside the migrated schema. */
-export const DEFAULT_STATE_SCHEMA = '_ticketkit_migrate';
+export { DEFAULT_STATE_SCHEMA } from './state-schema.ts';
 
 /**
  * `loading`: table created, chunks being copied; `indexed`: all rows in, secondary indexes built;

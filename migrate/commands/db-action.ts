@@ -1,0 +1,55 @@
+import type { CommandContext } from './command-module.ts';
+import { MismatchError } from '../errors.ts';
+import { copyDatabase } from '../operations/copy-database.ts';
+import { ProgressPhases } from '../progress/phases.ts';
+import { formatCopyReport } from '../report/format-copy-report.ts';
+import { mismatchSummary } from '../report/format-verification.ts';
+import { resolveDatabaseUrl, type TableSelectionOptions } from './shared-options.ts';
+
+export interface DbOptions extends TableSelectionOptions {
+  source: string;
+  target: string;
+  parallel: number;
+  chunkRows: number;
+  resume?: boolean;
+  overwrite?: boolean;
+  dryRun?: boolean;
+  verify: boolean;
+  deferIndexes: boolean;
+  stateSchema: string;
+  json?: boolean;
+}
+
+/** Runs `bin/migrate db` (loaded only when that command is chosen, to keep start-up fast). */
+export async function runDb(options: DbOptions, context: CommandContext): Promise<void> {
+  const source = resolveDatabaseUrl(options.source, '--source');
+  const target = resolveDatabaseUrl(options.target, '--target');
+  const phases = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
+  let report;
+  try {
+    report = await copyDatabase({
+      source: source.endpoint,
+      target: target.endpoint,
+      sourceDatabase: source.database,
+      targetDatabase: target.database,
+      include: options.tables ?? [],
+      exclude: options.exclude ?? [],
+      parallel: options.parallel,
+      chunkRows: options.chunkRows,
+      resume: options.resume ?? false,
+      overwrite: options.overwrite ?? false,
+      dryRun: options.dryRun ?? false,
+      verify: options.verify,
+      deferIndexes: options.deferIndexes,
+      stateSchema: options.stateSchema,
+      startPhase: (phase) => phases.start(phase),
+      endPhase: () => phases.end(),
+    });
+  } finally {
+    phases.end();
+  }
+  if (options.json) context.stdout.write(`${JSON.stringify({ type: 'report', command: 'db', ...report })}\n`);
+  else context.stdout.write(formatCopyReport(report));
+  const mismatch = report.verification ? mismatchSummary(report.verification) : undefined;
+  if (mismatch) throw new MismatchError(mismatch);
+}

@@ -1,0 +1,55 @@
+import type { CommandContext } from './command-module.ts';
+import { MismatchError } from '../errors.ts';
+import { verifyDatabase } from '../operations/verify-database.ts';
+import { ProgressPhases } from '../progress/phases.ts';
+import { describeSnapshot } from '../report/format-copy-report.ts';
+import { formatVerification, mismatchSummary } from '../report/format-verification.ts';
+import { textTable } from '../report/text-table.ts';
+import { resolveDatabaseUrl, type TableSelectionOptions } from './shared-options.ts';
+
+export interface VerifyOptions extends TableSelectionOptions {
+  source: string;
+  target: string;
+  parallel: number;
+  chunkRows: number;
+  json?: boolean;
+}
+
+/** Runs `bin/migrate verify` (loaded only when that command is chosen, to keep start-up fast). */
+export async function runVerify(options: VerifyOptions, context: CommandContext): Promise<void> {
+  const source = resolveDatabaseUrl(options.source, '--source');
+  const target = resolveDatabaseUrl(options.target, '--target');
+  const phases = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
+  let report;
+  try {
+    report = await verifyDatabase({
+      source: source.endpoint,
+      target: target.endpoint,
+      sourceDatabase: source.database,
+      targetDatabase: target.database,
+      include: options.tables ?? [],
+      exclude: options.exclude ?? [],
+      parallel: options.parallel,
+      chunkRows: options.chunkRows,
+      counters: phases.start('verify'),
+    });
+  } finally {
+    phases.end();
+  }
+  if (options.json) {
+    context.stdout.write(`${JSON.stringify({ type: 'report', command: 'verify', ...report })}\n`);
+  } else {
+    const lines = [
+      `verify ${report.source} -> ${report.target}`,
+      describeSnapshot(report.snapshot),
+      textTable(
+        ['table', 'source rows', 'target rows', 'chunks', 'differing rows', 'verdict'],
+        report.tables.map((table) => [table.table, table.sourceRows, table.targetRows, table.chunks, table.differenceCount, table.verdict]),
+      ),
+      ...formatVerification(report.tables),
+    ];
+    context.stdout.write(`${lines.join('\n')}\n`);
+  }
+  const mismatch = mismatchSummary(report.tables);
+  if (mismatch) throw new MismatchError(mismatch);
+}
