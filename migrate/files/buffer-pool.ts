@@ -29,12 +29,11 @@ export class BufferPool {
   async acquire(size: number): Promise<PooledBuffer> {
     const sizeClass = SMALL_CLASSES.find((candidate) => size <= candidate) ?? Math.max(size, this.largest);
     const charge = Math.min(sizeClass, this.capacity);
-    if (this.waiting.length === 0 && this.free.get(sizeClass)?.length) {
-      this.used += charge;
-      return this.lend(this.popFree(sizeClass)!, size, sizeClass, charge);
-    }
     await this.take(charge);
-    return this.lend(this.popFree(sizeClass) ?? Buffer.allocUnsafeSlow(sizeClass), size, sizeClass, charge);
+    // Reuse before trimming: an idle buffer of this class is exactly what was just made room for.
+    const buffer = this.popFree(sizeClass) ?? Buffer.allocUnsafeSlow(sizeClass);
+    this.trimFree();
+    return this.lend(buffer, size, sizeClass, charge);
   }
 
   private lend(buffer: Buffer, size: number, sizeClass: number, charge: number): PooledBuffer {
@@ -55,6 +54,7 @@ export class BufferPool {
   async reserve(bytes: number): Promise<() => void> {
     const wanted = Math.min(bytes, this.capacity);
     await this.take(wanted);
+    this.trimFree();
     let released = false;
     return () => {
       if (released) return;
@@ -64,10 +64,14 @@ export class BufferPool {
     };
   }
 
-  /** Waits until `bytes` more fit beside what is in use, then drops idle free buffers to make room. */
+  /** Waits until `bytes` more fit beside what is in use (idle free buffers do not count). */
   private async take(bytes: number): Promise<void> {
     if (this.waiting.length === 0 && this.fits(bytes)) this.used += bytes;
     else await new Promise<void>((grant) => this.waiting.push({ bytes, grant })); // wake() counts it
+  }
+
+  /** Drops idle buffers (of other classes) that no longer fit beside those in use. */
+  private trimFree(): void {
     for (const [sizeClass, buffers] of this.free) {
       while (this.used + this.freeBytes > this.capacity && buffers.length > 0) {
         buffers.pop();
