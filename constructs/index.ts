@@ -1,5 +1,6 @@
 export * from './three-tier-network.ts';
 export * from './web-tier.ts';
+export * from './web-tier-ingress.ts';
 export * from './web-acl.ts';
 export * from './database.ts';
 export * from './cache.ts';

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createLogEncryptionKey } from './log-encryption-key.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
+import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
 export interface ThreeTierNetworkProps {
   /**
@@ -53,6 +54,12 @@ export interface ThreeTierNetworkProps {
    * @default a new customer managed key with rotation
    */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Who may reach the load balancer: `LoadBalancerIngress.cloudFrontOnly({ port })` when a CloudFront
+   * distribution is its only client, so nobody bypasses the CDN.
+   * @default LoadBalancerIngress.internet(): 443 and 80 from any IPv4 address
+   */
+  readonly loadBalancerIngress?: LoadBalancerIngress;
 }
 
 /** Defaults of {@link ThreeTierNetworkProps}, in one place. */
@@ -68,6 +75,7 @@ export function threeTierNetworkDefaults(props: ThreeTierNetworkProps) {
     databasePort: props.databasePort ?? 3307,
     cachePort: props.cachePort ?? 6380,
     flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+    loadBalancerIngress: props.loadBalancerIngress ?? LoadBalancerIngress.internet(),
   };
 }
 
@@ -108,6 +116,7 @@ export class ThreeTierNetwork extends Construct {
   public readonly appPort: number;
   public readonly databasePort: number;
   public readonly cachePort: number;
+  public readonly loadBalancerIngress: LoadBalancerIngress;
   /** Subnets of each tier, for the constructs placed in them. */
   public readonly publicSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PUBLIC };
   public readonly appSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -120,6 +129,7 @@ export class ThreeTierNetwork extends Construct {
     this.appPort = settings.appPort;
     this.databasePort = settings.databasePort;
     this.cachePort = settings.cachePort;
+    this.loadBalancerIngress = settings.loadBalancerIngress;
 
     this.vpc = new ec2.Vpc(this, 'Resource', {
       ipAddresses: ec2.IpAddresses.cidr(settings.cidr),
@@ -169,7 +179,12 @@ export class ThreeTierNetwork extends Construct {
       subnets: [this.appSubnets, this.dataSubnets],
     });
 
-    this.loadBalancerSecurityGroup = this.securityGroup('LoadBalancerSecurityGroup', 'Internet-facing load balancer: HTTPS and HTTP (redirect) in, app port out');
+    this.loadBalancerSecurityGroup = this.securityGroup(
+      'LoadBalancerSecurityGroup',
+      this.loadBalancerIngress.fromInternet
+        ? 'Internet-facing load balancer: HTTPS and HTTP (redirect) in, app port out'
+        : 'Load balancer behind CloudFront: origin port from CloudFront only, app port out',
+    );
     this.appSecurityGroup = this.securityGroup('AppSecurityGroup', 'App instances: app port from the load balancer only');
     this.databaseSecurityGroup = this.securityGroup('DatabaseSecurityGroup', 'MySQL: database port from the app only');
     this.cacheSecurityGroup = this.securityGroup('CacheSecurityGroup', 'Redis: cache port from the app only');
@@ -182,13 +197,8 @@ export class ThreeTierNetwork extends Construct {
 
   private chainSecurityGroups(): void {
     const lb = this.loadBalancerSecurityGroup;
-    lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
-    lb.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet, redirected to HTTPS');
-    acknowledge(
-      lb,
-      [nagRule('AwsSolutions', 'EC23')],
-      'The internet-facing load balancer must accept ports 443 and 80 from any address; 80 only redirects to HTTPS. No other group allows 0.0.0.0/0.',
-    );
+    // The only group that may admit the internet, and only when no CDN is in front.
+    this.loadBalancerIngress.applyTo(lb);
     lb.addEgressRule(this.appSecurityGroup, ec2.Port.tcp(this.appPort), 'To the app instances');
 
     const app = this.appSecurityGroup;

@@ -16,6 +16,7 @@ import type { OnSaleWindow } from './on-sale-schedule.ts';
 import { PosterCdn } from './poster-cdn.ts';
 import { ThreeTierNetwork } from './three-tier-network.ts';
 import { WebTier } from './web-tier.ts';
+import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
 export interface TicketingPlatformProps {
   /** Directory holding package.json, package-lock.json, app/ and bin/api: bundled as the API asset. */
@@ -86,7 +87,12 @@ export class TicketingPlatform extends Construct {
       throw new Error('TicketingPlatform: production needs domainName, originDomainName and certificateArn (one us-east-1 ACM certificate covering both names); set them in cdk.json context.');
     }
 
-    this.network = new ThreeTierNetwork(this, 'Network', { production, maxAzs: props.maxAzs, natGateways: props.natGateways });
+    if (props.originDomainName && !certificate) {
+      throw new Error(`TicketingPlatform: originDomainName "${props.originDomainName}" needs certificateArn, since CloudFront reaches that name over HTTPS; set certificateArn or leave originDomainName out.`);
+    }
+    // CloudFront is the load balancer's only client: HTTPS to originDomainName, else HTTP to its DNS name.
+    const loadBalancerIngress = LoadBalancerIngress.cloudFrontOnly({ port: props.originDomainName ? 443 : 80 });
+    this.network = new ThreeTierNetwork(this, 'Network', { production, maxAzs: props.maxAzs, natGateways: props.natGateways, loadBalancerIngress });
     const net = this.network;
     this.database = new Database(this, 'Database', {
       vpc: net.vpc,
@@ -130,7 +136,7 @@ export class TicketingPlatform extends Construct {
       onSaleWindows: props.onSaleWindows,
       deregistrationDelay: DEREGISTRATION_DELAY,
       logEncryptionKey: net.logEncryptionKey,
-      // CloudFront sits in front: rate-limit the viewer address it forwards, not its edge addresses.
+      // CloudFront sits in front: rate-limit the viewer address it appends to X-Forwarded-For, not its edge addresses.
       rateLimitKey: 'FORWARDED_IP',
     });
     this.cdn = new PosterCdn(this, 'Cdn', {
@@ -177,6 +183,8 @@ export class TicketingPlatform extends Construct {
         bucketName: this.cdn.bucket.bucketName,
         publicUrl: props.domainName ? `https://${props.domainName}` : this.cdn.url,
         adminEmail: props.adminEmail ?? `admin@${props.domainName ?? 'example.com'}`,
+        // X-Forwarded-For ends "<viewer>, <CloudFront edge>": trusting two hops is only safe while the load balancer admits CloudFront alone.
+        trustedProxies: net.loadBalancerIngress.fromInternet ? 1 : 2,
       }),
       databaseSecretArn: this.database.secret.secretArn,
       databaseHost: this.database.endpointAddress,

@@ -15,7 +15,10 @@ export interface WebAclProps {
   readonly rateLimitPer5Minutes?: number;
   /**
    * What the rate-based rule counts by: the connecting IP, or the first address of X-Forwarded-For
-   * (use it behind CloudFront, whose edge addresses would otherwise share one budget).
+   * (use it behind CloudFront, whose edge addresses would otherwise share one budget). CloudFront
+   * appends the viewer address as the last entry, after any the viewer sent itself, so the rule then
+   * counts only requests whose X-Forwarded-For holds that one address: a viewer cannot pick its key
+   * (or spend another address's budget) by sending its own header; the distribution's WAF counts it.
    * @default 'IP'
    */
   readonly rateLimitKey?: 'IP' | 'FORWARDED_IP';
@@ -42,6 +45,15 @@ const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesKnownBadInputsRuleSet',
   'AWSManagedRulesSQLiRuleSet',
 ] as const;
+
+/** X-Forwarded-For holds one address, the one the proxy wrote: WAF keys forwarded IPs by the first entry. */
+const SINGLE_FORWARDED_ADDRESS: wafv2.CfnWebACL.StatementProperty = {
+  regexMatchStatement: {
+    fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } },
+    regexString: '^[^,]+$',
+    textTransformations: [{ priority: 0, type: 'NONE' }],
+  },
+};
 
 function managedRule(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
   return {
@@ -87,6 +99,7 @@ export class WebAcl extends Construct {
               aggregateKeyType: props.rateLimitKey ?? 'IP',
               limit: rateLimit,
               forwardedIpConfig: props.rateLimitKey === 'FORWARDED_IP' ? { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' } : undefined,
+              scopeDownStatement: props.rateLimitKey === 'FORWARDED_IP' ? SINGLE_FORWARDED_ADDRESS : undefined,
             },
           },
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RateLimitPerIp', sampledRequestsEnabled: true },

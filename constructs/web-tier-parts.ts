@@ -3,14 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { acknowledge, nagRule } from './nag/acknowledge.ts';
+import type { LoadBalancerIngress } from './web-tier-ingress.ts';
 
-/** The group of a stand-alone web tier's load balancer: 443 and 80 from anywhere, nothing else. */
-export function createPublicLoadBalancerSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc): ec2.SecurityGroup {
-  const group = new ec2.SecurityGroup(scope, id, { vpc, allowAllOutbound: true, description: 'Internet-facing load balancer' });
-  group.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
-  group.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet, redirected to HTTPS');
-  acknowledge(group, [nagRule('AwsSolutions', 'EC23')], 'An internet-facing load balancer accepts ports 443 and 80 from any address; 80 only redirects to HTTPS.');
+/** The group of a stand-alone web tier's load balancer: what `ingress` admits, nothing else. */
+export function createLoadBalancerSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc, ingress: LoadBalancerIngress): ec2.SecurityGroup {
+  const description = ingress.fromInternet ? 'Internet-facing load balancer' : 'Load balancer behind CloudFront';
+  const group = new ec2.SecurityGroup(scope, id, { vpc, allowAllOutbound: true, description });
+  ingress.applyTo(group);
   return group;
 }
 

@@ -13,7 +13,8 @@ import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import { planPrewarm, type OnSaleWindow } from './on-sale-schedule.ts';
 import { createSecureBucket } from './secure-bucket.ts';
 import { WebAcl } from './web-acl.ts';
-import { createPublicLoadBalancerSecurityGroup, createScalingNotificationsKey } from './web-tier-parts.ts';
+import { LoadBalancerIngress } from './web-tier-ingress.ts';
+import { createLoadBalancerSecurityGroup, createScalingNotificationsKey } from './web-tier-parts.ts';
 import { validateWebTier, webTierDefaults } from './web-tier-defaults.ts';
 
 export interface WebTierProps {
@@ -28,8 +29,14 @@ export interface WebTierProps {
    * @default - no certificate
    */
   readonly certificate?: acm.ICertificate;
-  /** @default a group allowing 443 and 80 from anywhere */
+  /** @default a group admitting `loadBalancerIngress` */
   readonly loadBalancerSecurityGroup?: ec2.ISecurityGroup;
+  /**
+   * Who may reach the load balancer, when the tier creates its group (not with `loadBalancerSecurityGroup`).
+   * Behind CloudFront use `LoadBalancerIngress.cloudFrontOnly({ port })` so nobody bypasses the CDN.
+   * @default LoadBalancerIngress.internet(): 443 and 80 from any IPv4 address
+   */
+  readonly loadBalancerIngress?: LoadBalancerIngress;
   /** @default a group allowing the app port from the load balancer */
   readonly appSecurityGroup?: ec2.ISecurityGroup;
   /** @default the public subnets */
@@ -66,7 +73,11 @@ export interface WebTierProps {
   readonly instanceWarmup?: DurationType;
   /** WAF rate-based rule: requests per client IP per 5 minutes. @default 2000 */
   readonly rateLimitPer5Minutes?: number;
-  /** What the WAF rate rule counts by; `FORWARDED_IP` behind CloudFront. @default 'IP' */
+  /**
+   * What the WAF rate rule counts by: `FORWARDED_IP` behind CloudFront, whose edge addresses would otherwise
+   * share one budget (it then counts requests whose X-Forwarded-For holds only the viewer address CloudFront wrote).
+   * @default 'IP'
+   */
   readonly rateLimitKey?: 'IP' | 'FORWARDED_IP';
   /** @default true in production */
   readonly deletionProtection?: boolean;
@@ -101,7 +112,11 @@ export class WebTier extends Construct {
     validateWebTier(settings, props.certificate !== undefined);
     const removalPolicy = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    const lbSecurityGroup = props.loadBalancerSecurityGroup ?? createPublicLoadBalancerSecurityGroup(this, 'LoadBalancerSecurityGroup', props.vpc);
+    if (props.loadBalancerSecurityGroup && props.loadBalancerIngress) {
+      throw new Error('WebTier: loadBalancerIngress only shapes the group WebTier creates; add those rules to your loadBalancerSecurityGroup, or leave it out.');
+    }
+    const lbSecurityGroup =
+      props.loadBalancerSecurityGroup ?? createLoadBalancerSecurityGroup(this, 'LoadBalancerSecurityGroup', props.vpc, props.loadBalancerIngress ?? LoadBalancerIngress.internet());
     const appSecurityGroup = props.appSecurityGroup ?? new ec2.SecurityGroup(this, 'AppSecurityGroup', { vpc: props.vpc, allowAllOutbound: true });
     if (!props.appSecurityGroup) appSecurityGroup.addIngressRule(lbSecurityGroup, ec2.Port.tcp(settings.appPort), 'From the load balancer');
 
@@ -195,12 +210,15 @@ export class WebTier extends Construct {
     if (props.certificate) {
       this.httpsListener = this.loadBalancer.addListener('Https', {
         port: 443,
+        // The load balancer's group alone says who may connect (the internet, or CloudFront only).
+        open: false,
         certificates: [props.certificate],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
         defaultTargetGroups: [this.targetGroup],
       });
       this.httpListener = this.loadBalancer.addListener('Http', {
         port: 80,
+        open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
       acknowledge(
@@ -209,7 +227,7 @@ export class WebTier extends Construct {
         'This port 80 listener carries no content: its only action is a permanent redirect to the HTTPS listener, which uses the ACM certificate.',
       );
     } else {
-      this.httpListener = this.loadBalancer.addListener('Http', { port: 80, defaultTargetGroups: [this.targetGroup] });
+      this.httpListener = this.loadBalancer.addListener('Http', { port: 80, open: false, defaultTargetGroups: [this.targetGroup] });
       acknowledge(
         this.httpListener,
         [...complianceRules('ALBHttpToHttpsRedirection'), ...complianceRules('ELBv2ACMCertificateRequired')],

@@ -10,6 +10,7 @@ import { Database } from '../../constructs/database.ts';
 import { PosterCdn } from '../../constructs/poster-cdn.ts';
 import { ThreeTierNetwork } from '../../constructs/three-tier-network.ts';
 import { WebTier } from '../../constructs/web-tier.ts';
+import { LoadBalancerIngress } from '../../constructs/web-tier-ingress.ts';
 
 describe('acknowledge', () => {
   it('builds Pack::Rule ids, narrowed to one finding when asked', () => {
@@ -37,12 +38,17 @@ describe('each construct on its own under the four packs', () => {
     new Cache(stack, 'DevCache', { vpc: network.vpc, production: false });
     new WebTier(stack, 'Web', { vpc: network.vpc, certificate });
     new WebTier(stack, 'DevWeb', { vpc: network.vpc, production: false });
+    new WebTier(stack, 'EdgeWeb', { vpc: network.vpc, certificate, loadBalancerIngress: LoadBalancerIngress.cloudFrontOnly({ port: 443 }) });
     new PosterCdn(stack, 'Cdn');
     addNagPacks(app);
     app.synth();
     const summaries = readValidationSummary(app.outdir);
     expect(summaries.map((s) => s.plugin)).toEqual(expect.arrayContaining([...NAG_PACK_NAMES]));
     for (const summary of summaries) expect(summary.unacknowledged, summary.plugin).toEqual([]);
-    expect(summaries.flatMap((s) => s.acknowledged).some((a) => a.id === 'AwsSolutions::AwsSolutions-AEC4' && a.path.endsWith('DevCache/Resource'))).toBe(true);
+    const acknowledged = summaries.flatMap((s) => s.acknowledged);
+    expect(acknowledged.some((a) => a.id === 'AwsSolutions::AwsSolutions-AEC4' && a.path.endsWith('DevCache/Resource'))).toBe(true);
+    // Open ingress is acknowledged where the internet may connect, and never needed behind CloudFront.
+    const openIngress = acknowledged.filter((a) => a.id === 'AwsSolutions::AwsSolutions-EC23').map((a) => a.path.split('/')[1]);
+    expect(openIngress.sort()).toEqual(['DevWeb', 'Network', 'Web']);
   });
 });

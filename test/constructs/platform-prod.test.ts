@@ -7,6 +7,9 @@ import { logicalId, synthesisePlatform, type SynthesisedPlatform } from './suppo
 import { acknowledgementsUnder } from './support/nag.ts';
 import { ingressRules, launchTemplateUserData } from './support/security-groups.ts';
 
+/** `com.amazonaws.global.cloudfront.origin-facing` in us-east-1, as committed in cdk.context.json. */
+const CLOUDFRONT_ORIGIN_FACING_US_EAST_1 = 'pl-3b927c52';
+
 let prod: SynthesisedPlatform;
 beforeAll(() => {
   prod = synthesisePlatform('prod');
@@ -34,10 +37,18 @@ describe('prod platform under cdk-nag', () => {
 });
 
 describe('prod platform: who reaches whom', () => {
-  it('admits the internet only on 443 and 80 of the load balancer', () => {
+  it('admits no address range anywhere: only CloudFront reaches the load balancer, on 443 alone', () => {
     const lb = logicalId(prod.stack, prod.stack.platform.network.loadBalancerSecurityGroup);
-    const open = ingressRules(prod.template).filter((rule) => rule.source === '0.0.0.0/0' || rule.source === '::/0');
-    expect(open.map((rule) => [rule.group, rule.fromPort]).sort()).toEqual([[lb, 443], [lb, 80]].sort());
+    const rules = ingressRules(prod.template);
+    expect(rules.filter((rule) => rule.source.includes('/'))).toEqual([]);
+    // One port: a prefix list rule weighs the list's 55 entries against the group's 60-rule quota.
+    expect(rules.filter((rule) => rule.group === lb)).toEqual([{ group: lb, source: CLOUDFRONT_ORIGIN_FACING_US_EAST_1, fromPort: 443, toPort: 443 }]);
+    expect(prod.template.toJSON()).not.toHaveProperty(['Resources', lb, 'Properties', 'SecurityGroupIngress']);
+  });
+
+  it('no longer acknowledges open ingress (EC23) on the load balancer group', () => {
+    const acknowledged = readValidationSummary(prod.assemblyDir).flatMap((s) => s.acknowledged);
+    expect(acknowledged.filter((ack) => ack.id.includes('EC23'))).toEqual([]);
   });
 
   it('lets only the load balancer reach the app port, and only the app reach MySQL (via the proxy) and Redis', () => {
@@ -53,6 +64,29 @@ describe('prod platform: who reaches whom', () => {
 });
 
 describe('prod platform: tiers', () => {
+  it("rate-limits at the load balancer by the viewer address CloudFront wrote, counting only single-address X-Forwarded-For", () => {
+    prod.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              AggregateKeyType: 'FORWARDED_IP',
+              ForwardedIPConfig: Match.objectLike({ HeaderName: 'X-Forwarded-For' }),
+              ScopeDownStatement: { RegexMatchStatement: Match.objectLike({ FieldToMatch: { SingleHeader: { Name: 'x-forwarded-for' } }, RegexString: '^[^,]+$' }) },
+            }),
+          },
+        }),
+      ]),
+    });
+    // The edge counts every viewer by the address it connects from, whatever headers it sends.
+    prod.template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      Rules: Match.arrayWith([Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) } })]),
+    });
+  });
+
   it('serves HTTPS with the certificate and only redirects HTTP', () => {
     prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
@@ -182,6 +216,8 @@ describe('prod platform: the API on the instances', () => {
     for (const name of plain) expect(userData).toMatch(new RegExp(`^Environment="${name}=`, 'm'));
     for (const name of SECRET_VARIABLES) expect(userData).toMatch(new RegExp(`^${name}="`, 'm'));
     expect(userData).toContain('Environment="PORT=3000"');
+    // CloudFront + load balancer: the viewer is the second-to-last X-Forwarded-For entry.
+    expect(userData).toContain('Environment="TRUST_PROXY=2"');
     expect(userData).toContain('Environment="POSTER_BASE_URL=https://tickets.example.com"');
     expect(userData).toMatch(/^REDIS_URL="rediss:\/\/:\$redis_token@/m);
     expect(userData).toMatch(/^DATABASE_URL="mysql:\/\/\$db_user:\$db_password@.*\/ticketkit\?ssl=true"$/m);

@@ -40,4 +40,9 @@ describe('TicketingPlatform', () => {
       /production needs domainName, originDomainName and certificateArn/,
     );
   });
+
+  it('refuses an HTTPS origin name without a certificate (CloudFront would knock on a closed 443)', () => {
+    const props = { apiSourceDirectory: repositoryRoot, production: false, originDomainName: 'origin.example.com' };
+    expect(() => new TicketingPlatform(newStack(), 'Platform', props)).toThrow(/originDomainName "origin.example.com" needs certificateArn/);
+  });
 });

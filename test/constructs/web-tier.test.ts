@@ -5,7 +5,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { planPrewarm } from '../../constructs/on-sale-schedule.ts';
 import { WebTier } from '../../constructs/web-tier.ts';
-import { newStack } from './support/cdk-app.ts';
+import { LoadBalancerIngress } from '../../constructs/web-tier-ingress.ts';
+import { logicalId, newStack } from './support/cdk-app.ts';
+import { acknowledgementsUnder } from './support/nag.ts';
+import { ingressRules } from './support/security-groups.ts';
 import { testVpc } from './support/vpc.ts';
 
 const vpcIn = testVpc;
@@ -55,6 +58,38 @@ describe('WebTier', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 250 }) });
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T09:45:00Z', MinSize: 3 });
     template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T11:00:00Z', MinSize: 1 });
+  });
+
+  it('admits the internet on 443 and 80 when no CDN is in front (the default), with EC23 acknowledged', () => {
+    const stack = newStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
+    const web = new WebTier(stack, 'Web', { vpc: vpcIn(stack), certificate });
+    const lbGroup = web.loadBalancer.connections.securityGroups[0]!;
+    const lb = logicalId(stack, lbGroup);
+    const rules = ingressRules(Template.fromStack(stack)).filter((rule) => rule.group === lb);
+    expect(rules.map((rule) => [rule.source, rule.fromPort]).sort()).toEqual([['0.0.0.0/0', 443], ['0.0.0.0/0', 80]].sort());
+    expect(acknowledgementsUnder(lbGroup).map((ack) => ack.id)).toContain('AwsSolutions::AwsSolutions-EC23');
+  });
+
+  it('admits only the CloudFront origin-facing prefix list, on one port, behind a CDN', () => {
+    const stack = newStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
+    const web = new WebTier(stack, 'Web', { vpc: vpcIn(stack), certificate, loadBalancerIngress: LoadBalancerIngress.cloudFrontOnly({ port: 443 }) });
+    const lbGroup = web.loadBalancer.connections.securityGroups[0]!;
+    const lb = logicalId(stack, lbGroup);
+    const rules = ingressRules(Template.fromStack(stack)).filter((rule) => rule.group === lb);
+    // Looked up by name; the committed cdk.context.json answers for 111111111111 / us-east-1.
+    expect(rules).toEqual([{ group: lb, source: 'pl-3b927c52', fromPort: 443, toPort: 443 }]);
+    expect(acknowledgementsUnder(lbGroup).map((ack) => ack.id)).not.toContain('AwsSolutions::AwsSolutions-EC23');
+  });
+
+  it('refuses an ingress choice for a group it does not create, and a port that is not one', () => {
+    const stack = newStack();
+    const vpc = vpcIn(stack);
+    const loadBalancerSecurityGroup = new ec2.SecurityGroup(stack, 'Lb', { vpc });
+    const loadBalancerIngress = LoadBalancerIngress.cloudFrontOnly({ port: 80 });
+    expect(() => new WebTier(stack, 'Web', { vpc, production: false, loadBalancerSecurityGroup, loadBalancerIngress })).toThrow(/loadBalancerIngress only shapes the group WebTier creates/);
+    expect(() => LoadBalancerIngress.cloudFrontOnly({ port: 0 })).toThrow(/port 0 is invalid; use the port CloudFront reaches the origin on/);
   });
 
   it('refuses production without a certificate, naming the fix', () => {

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 
-/** One ingress rule: which group admits whom on which ports. Sources are CIDRs or group logical ids. */
+/** One ingress rule: which group admits whom on which ports. Sources are CIDRs, prefix list ids or group logical ids. */
 export interface IngressRule {
   readonly group: string;
   readonly source: string;
@@ -21,6 +21,7 @@ function groupRef(value: unknown): string {
 function source(rule: Json): string {
   if (rule['CidrIp']) return String(rule['CidrIp']);
   if (rule['CidrIpv6']) return String(rule['CidrIpv6']);
+  if (rule['SourcePrefixListId']) return String(rule['SourcePrefixListId']);
   return groupRef(rule['SourceSecurityGroupId']);
 }
 
