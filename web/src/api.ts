@@ -16,6 +16,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any failure as an ApiError, so every error gets a human message. */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError(0, { code: 'internal_error', message: String(error) });
+}
+
 async function request<T>(method: string, path: string, options: { json?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.json !== undefined) headers['content-type'] = 'application/json';
