@@ -4,10 +4,10 @@ export interface PooledBuffer {
   release(): void;
 }
 
-const SMALL_CLASSES = [64 * 1024, 1024 * 1024];
+const SMALL_CLASSES = [64 * 1024, 1024 * 1024, 4 * 1024 * 1024];
 
 /**
- * File bytes in memory, bounded and reused. Buffers come in three size classes (64 KiB, 1 MiB and
+ * File bytes in memory, bounded and reused. Buffers come in four size classes (64 KiB, 1 MiB, 4 MiB and
  * `largest`, the part size) and go back to a free list when an upload is done, so a long run
  * allocates its working set once instead of leaving hundreds of megabytes for the garbage
  * collector (finer classes made the pool drop and reallocate buffers all the time): peak memory is
