@@ -1,7 +1,7 @@
 // npm run bench:migrate: bin/migrate (copy + verify) vs mysqldump | mysql vs mydumper + myloader,
 // same 3M-row legacy database, same target server, measured in one run. Env: BENCH_ROUNDS (default 3),
 // BENCH_SCALE (default 270 = ~3.04M rows), BENCH_SOURCE_URL (server with the source, default 3306).
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import mysql from 'mysql2/promise';
 import { generateLegacyDataset } from '../../migrate/fixtures/legacy-dataset.ts';
 import { legacyCounts } from '../../migrate/fixtures/legacy-rows.ts';
 import { startMariadbServer } from '../../test/support/mariadb-server.ts';
-import { commandExists, measure, median, type Measurement } from './measure.ts';
+import { commandExists, measure, median, processCpuSeconds, type Measurement } from './measure.ts';
 import { runApiDemo } from './api-demo.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -47,6 +47,8 @@ async function ensureSource(): Promise<number> {
   return summary.totalRows;
 }
 
+type Timed = Measurement & { readonly targetCpuSeconds: number };
+
 interface Tool {
   readonly name: string;
   readonly run: (target: URL, round: number) => Promise<Measurement>;
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
       },
     },
     {
-      name: 'mysqldump --single-transaction | mysql',
+      name: 'mysqldump --single-transaction piped into mysql',
       run: async () => {
         await resetTarget('dumped');
         await admin.query('CREATE DATABASE dumped CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     console.log('mydumper/myloader not installed (apt-get install -y mydumper): that baseline is skipped');
   }
 
-  const results = new Map<string, Measurement[]>();
+  const results = new Map<string, Timed[]>();
   const loads: number[] = [];
   try {
     for (let round = 0; round < rounds; round += 1) {
@@ -112,10 +114,15 @@ async function main(): Promise<void> {
       const order = tools.map((_, index) => tools[(index + round) % tools.length]!);
       for (const tool of order) {
         loads.push(loadavg()[0]!);
-        const result = await tool.run(target, round);
+        const targetCpuBefore = processCpuSeconds(server.pid);
+        const measured = await tool.run(target, round);
+        // The target server is ours alone (the source server may be shared): its CPU is comparable.
+        const result = { ...measured, targetCpuSeconds: processCpuSeconds(server.pid) - targetCpuBefore };
         if (result.exitCode !== 0) throw new Error(`${tool.name} failed (${result.exitCode}): ${result.stderr.slice(-500)}`);
         results.set(tool.name, [...(results.get(tool.name) ?? []), result]);
-        console.log(`round ${round + 1}: ${tool.name}: ${result.seconds.toFixed(2)} s, ${result.peakRssMb.toFixed(0)} MB`);
+        console.log(
+          `round ${round + 1}: ${tool.name}: ${result.seconds.toFixed(2)} s, ${result.peakRssMb.toFixed(0)} MB, client CPU ${result.cpuSeconds.toFixed(1)} s, target server CPU ${result.targetCpuSeconds.toFixed(1)} s`,
+        );
       }
     }
     printTable(totalRows, tools, results, loads);
@@ -130,18 +137,22 @@ async function main(): Promise<void> {
   }
 }
 
-function printTable(totalRows: number, tools: readonly Tool[], results: Map<string, Measurement[]>, loads: number[]): void {
-  const baseline = results.get('mydumper + myloader (4 threads)') ?? results.get('mysqldump --single-transaction | mysql')!;
+function printTable(totalRows: number, tools: readonly Tool[], results: Map<string, Timed[]>, loads: number[]): void {
+  const baseline = results.get('mydumper + myloader (4 threads)') ?? results.get('mysqldump --single-transaction piped into mysql')!;
   const baselineName = results.has('mydumper + myloader (4 threads)') ? 'mydumper+myloader' : 'mysqldump|mysql';
   const baseSeconds = median(baseline.map((item) => item.seconds));
-  console.log(`\n${totalRows.toLocaleString('en-US')} rows, ${rounds} round(s), medians; 1-min load average during runs: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${'2'} cores\n`);
-  console.log(`| tool | wall s (median) | runs | peak RSS MB | vs ${baselineName} |`);
-  console.log('|---|---:|---|---:|---:|');
+  console.log(`\n${totalRows.toLocaleString('en-US')} rows, ${rounds} round(s), medians; 1-min load average during runs: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${cpus().length} cores\n`);
+  const baseCpu = median(baseline.map((item) => item.cpuSeconds + item.targetCpuSeconds));
+  console.log(`| tool | wall s (median) | runs | vs ${baselineName} | peak RSS MB | client + target-server CPU s (median) | CPU vs ${baselineName} |`);
+  console.log('|---|---:|---|---:|---:|---:|---:|');
   for (const tool of tools) {
     const list = results.get(tool.name)!;
     const seconds = median(list.map((item) => item.seconds));
     const rss = Math.max(...list.map((item) => item.peakRssMb));
-    console.log(`| ${tool.name} | ${seconds.toFixed(2)} | ${list.map((item) => item.seconds.toFixed(1)).join(' / ')} | ${rss.toFixed(0)} | ${(seconds / baseSeconds).toFixed(2)}x |`);
+    const cpu = median(list.map((item) => item.cpuSeconds + item.targetCpuSeconds));
+    console.log(
+      `| ${tool.name} | ${seconds.toFixed(2)} | ${list.map((item) => item.seconds.toFixed(1)).join(' / ')} | ${(seconds / baseSeconds).toFixed(2)}x | ${rss.toFixed(0)} | ${cpu.toFixed(1)} | ${(cpu / baseCpu).toFixed(2)}x |`,
+    );
   }
   const ours = median(results.get('bin/migrate db (copy + verify)')!.map((item) => item.seconds));
   const ratio = ours / baseSeconds;
