@@ -16,7 +16,8 @@ export function selectionView(options: {
     type: 'button',
     class: 'button button-primary',
     id: 'hold-button',
-    'aria-disabled': count === 0 ? 'true' : null,
+    // Logged out, the button leads to the login page (the selection is kept for after).
+    'aria-disabled': loggedIn && count === 0 ? 'true' : null,
     'aria-describedby': count === 0 ? 'selection-hint' : null,
     onclick: options.onHold,
   }, !loggedIn ? 'Log in to hold seats' : count === 0 ? 'Hold seats' : `Hold ${count} seat${count === 1 ? '' : 's'}`);
