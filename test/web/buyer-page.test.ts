@@ -81,24 +81,16 @@ describe('the buyer page', () => {
     await page.getByText('Signed in as Flow Buyer').waitFor();
 
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.getByRole('link', { name: 'Log in' }).click();
-    await expectAccessible(page, 'login');
-    await page.getByLabel('Password').fill('wrong password');
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expectText(page.getByRole('alert'), 'do not match');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByText('Signed in as Flow Buyer').waitFor();
 
-    // The events list, with the poster served from S3.
+    // Logged out: the events list, with the poster served from S3, and the event's seat map.
     await page.getByRole('heading', { name: 'Events' }).waitFor();
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
     await expectAccessible(page, 'events list');
     await page.locator(`a[href="/events/${eventId}"]`).click();
     await page.waitForSelector('.seat-map button.seat');
     await expectAccessible(page, 'event page');
 
-    // Keyboard only: Tab into the map, arrows between seats, Space and Enter to pick, Tab to Hold.
+    // Keyboard only: Tab into the map, arrows between seats, Space and Enter to pick, Tab to the button.
     await tabTo(page, 'button.seat');
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowRight');
@@ -107,6 +99,23 @@ describe('the buyer page', () => {
     await waitForLook(page, seatIds[1]!, 'selected');
     await expectText(page.locator('.panel'), 'Front row A seat 1');
     await tabTo(page, '#hold-button');
+    expect(await page.locator('#hold-button').innerText()).toBe('Log in to hold seats');
+    await page.keyboard.press('Enter');
+
+    // Logging in leads back to the event with the same seats picked.
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await expectAccessible(page, 'login');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expectText(page.getByRole('alert'), 'do not match');
+    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByText('Signed in as Flow Buyer').waitFor();
+    await waitForLook(page, seatIds[0]!, 'selected');
+    await waitForLook(page, seatIds[1]!, 'selected');
+    await tabTo(page, '#hold-button');
+    expect(await page.locator('#hold-button').innerText()).toBe('Hold 2 seats');
     await page.keyboard.press('Enter');
 
     await page.getByRole('heading', { name: 'Seats held for you' }).waitFor();
