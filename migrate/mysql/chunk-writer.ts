@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type mysql from 'mysql2/promise';
+import { ConnectionError } from '../errors.ts';
 import { quoteId } from './connect.ts';
 import { loadTarget } from './column-expressions.ts';
 import type { ColumnInfo } from './schema-reader.ts';
@@ -42,6 +43,12 @@ export async function writeChunk(
     return header.affectedRows;
   } catch (error) {
     await target.query('ROLLBACK').catch(() => undefined);
+    const errno = (error as { errno?: number }).errno;
+    // 1148 ER_NOT_ALLOWED_COMMAND (MySQL 5.7), 3948 ER_CLIENT_LOCAL_FILES_DISABLED (MySQL 8),
+    // 4166 ER_LOAD_INFILE_CAPABILITY_DISABLED (MariaDB 10.5+).
+    if (errno === 1148 || errno === 3948 || errno === 4166) {
+      throw new ConnectionError('the target refuses LOAD DATA LOCAL INFILE: set local_infile=1 (on RDS: in the DB parameter group)');
+    }
     throw error;
   }
 }

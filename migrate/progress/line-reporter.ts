@@ -15,7 +15,7 @@ export class LineReporter implements ProgressReporter {
       const seconds = task.startedAt && task.finishedAt ? (task.finishedAt - task.startedAt) / 1000 : 0;
       const detail = task.error ? `: ${task.error}` : '';
       this.log(
-        `${task.state} ${task.id}: ${formatCount(task.done)} ${counters.unit}, ${formatBytes(task.bytes)} in ${formatSeconds(seconds)}${detail}`,
+        `${task.state} ${task.id}: ${formatCount(task.done)} ${counters.unit}${task.bytes > 0 ? `, ${formatBytes(task.bytes)}` : ''} in ${formatSeconds(seconds)}${detail}`,
       );
     });
   }

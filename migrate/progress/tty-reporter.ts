@@ -6,6 +6,11 @@ import type { ProgressReporter } from './reporter.ts';
 
 const OVERALL = '(all)';
 
+/** Bytes only when the operation counts them (a verification, for instance, does not). */
+function bytesText(bytes: number, separator = ''): string {
+  return bytes > 0 ? `${separator} ${formatBytes(bytes)}` : '';
+}
+
 /** Bars on a terminal: one overall, one per running task (rows/files, bytes, rate, ETA). */
 export class TtyBarReporter implements ProgressReporter {
   private multibar: cliProgress.MultiBar | undefined;
@@ -24,7 +29,8 @@ export class TtyBarReporter implements ProgressReporter {
     this.multibar = new cliProgress.MultiBar(
       {
         stream: this.stream as unknown as NodeJS.WritableStream,
-        format: ' {name} |{bar}| {percentage}% {count} {unit} {bytes} {rate} eta {eta}',
+        // `left` rather than `eta`: cli-progress fills its own {eta} and would shadow ours.
+        format: ' {name} |{bar}| {percentage}% {count} {unit}{bytes} {rate} eta {left}',
         hideCursor: true,
         clearOnComplete: false,
         autopadding: true,
@@ -39,7 +45,7 @@ export class TtyBarReporter implements ProgressReporter {
       this.removeBar(task.id);
       const seconds = task.startedAt && task.finishedAt ? (task.finishedAt - task.startedAt) / 1000 : 0;
       const mark = task.state === 'failed' ? 'x' : 'v';
-      this.log(`${mark} ${task.id}: ${formatCount(task.done)} ${counters.unit}, ${formatBytes(task.bytes)}, ${formatSeconds(seconds)}`);
+      this.log(`${mark} ${task.id}: ${formatCount(task.done)} ${counters.unit}${bytesText(task.bytes, ',')}, ${formatSeconds(seconds)}`);
     });
     this.timer = setInterval(() => this.render(), this.intervalMs);
     this.timer.unref();
@@ -71,9 +77,9 @@ export class TtyBarReporter implements ProgressReporter {
     overall?.update(snapshot.totals.done, {
       ...this.payload(`${snapshot.totals.tasksDone}/${snapshot.totals.tasks} done`),
       count: formatCount(snapshot.totals.done),
-      bytes: formatBytes(snapshot.totals.bytes),
+      bytes: bytesText(snapshot.totals.bytes),
       rate: `${formatCount(rate.itemsPerSecond)}/s`,
-      eta: rate.etaSeconds === undefined ? '?' : formatSeconds(rate.etaSeconds),
+      left: rate.etaSeconds === undefined ? '?' : formatSeconds(rate.etaSeconds),
     });
     for (const task of snapshot.tasks) if (task.state === 'running') this.renderTask(task, snapshot.now);
   }
@@ -91,9 +97,9 @@ export class TtyBarReporter implements ProgressReporter {
     bar.update(task.done, {
       ...this.payload(task.id),
       count: formatCount(task.done),
-      bytes: formatBytes(task.bytes),
+      bytes: bytesText(task.bytes),
       rate: `${formatCount(perSecond)}/s`,
-      eta: perSecond > 0 ? formatSeconds(left / perSecond) : '?',
+      left: perSecond > 0 ? formatSeconds(left / perSecond) : '?',
     });
   }
 
@@ -104,6 +110,6 @@ export class TtyBarReporter implements ProgressReporter {
   }
 
   private payload(name: string): Record<string, string> {
-    return { name, unit: this.counters?.unit ?? '', count: '0', bytes: '0 B', rate: '', eta: '?' };
+    return { name, unit: this.counters?.unit ?? '', count: '0', bytes: '', rate: '', left: '?' };
   }
 }

@@ -162,4 +162,19 @@ describe('bin/migrate db into a second MariaDB server', () => {
     expect(result.stdout).toMatch(/NOT CREATED view positive_amounts: .*all_types/);
     expect(result.stdout).toMatch(/NOT CREATED view positive_count: /);
   });
+
+  test('a target that refuses LOAD DATA LOCAL INFILE is one clear line, exit 2', async () => {
+    const admin = await mysql.createConnection(server.url);
+    try {
+      await admin.query('SET GLOBAL local_infile = 0');
+      const result = await runMigrate(['db', '--source', source.url, '--target', `${server.url}/no_infile`, '--tables', 'composite']);
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n').filter((line) => line.startsWith('error:'))).toEqual([
+        'error: the target refuses LOAD DATA LOCAL INFILE: set local_infile=1 (on RDS: in the DB parameter group)',
+      ]);
+    } finally {
+      await admin.query('SET GLOBAL local_infile = 1');
+      await admin.end();
+    }
+  });
 });

@@ -64,7 +64,7 @@ describe('reporters', () => {
     counters.addTask('orders');
     counters.fail('orders', 'lock wait timeout');
     reporter.stop();
-    expect(output.text()).toMatch(/^done users: 1,234 rows, 2\.0 KB in [\d.]+s\nfailed orders: 0 rows, 0 B in [\d.]+s: lock wait timeout\n$/);
+    expect(output.text()).toMatch(/^done users: 1,234 rows, 2\.0 KB in [\d.]+s\nfailed orders: 0 rows in [\d.]+s: lock wait timeout\n$/);
   });
 
   test('createReporter picks JSON, bars on a TTY, lines otherwise', () => {
