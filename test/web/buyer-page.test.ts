@@ -211,6 +211,50 @@ describe('the buyer page', () => {
     expect((await sameBuyer.get('/api/orders')).body.orders).toEqual([]);
   });
 
+  it('says what to do when rate limited or when the service is unavailable, and retries with the same Idempotency-Key', async () => {
+    const limited = await platform.startInstance({ HOLD_RATE_LIMIT_PER_USER: '2' });
+    const { eventId, seatIds } = await createEvent(organizerClient, smallVenue);
+    const { page, context } = await browser();
+    await buyerInBrowser(limited.url, context, 'hurried');
+    await openEvent(page, limited.url, eventId);
+    // Two holds, each released, use up the minute's allowance; the third is refused with 429.
+    for (const index of [0, 1]) {
+      await seatButton(page, seatIds[index]!).click();
+      await page.locator('#hold-button').click();
+      await page.locator('#release-button').click();
+      await expectText(page.locator('.panel'), 'Your seats were released');
+    }
+    await seatButton(page, seatIds[2]!).click();
+    await page.locator('#hold-button').click();
+    await expectText(page.getByRole('alert'), 'Too many requests right now. Please wait and try again in');
+    await waitForLook(page, seatIds[2]!, 'selected');
+
+    // On an instance without that limit (same Redis: the session is valid there too), a purchase
+    // answered 503 keeps its Idempotency-Key for the retry.
+    await openEvent(page, api.url, eventId);
+    await seatButton(page, seatIds[3]!).click();
+    await page.locator('#hold-button').click();
+    await page.getByRole('heading', { name: 'Seats held for you' }).waitFor();
+    const keys: string[] = [];
+    let refuse = true;
+    await page.route('**/purchase', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']!);
+      if (!refuse) return route.continue();
+      refuse = false;
+      await route.fulfill({
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+        body: JSON.stringify({ error: { code: 'service_unavailable', message: 'A dependency is unavailable; retry shortly.' } }),
+      });
+    });
+    await page.locator('#buy-button').click();
+    await expectText(page.getByRole('alert'), 'The ticket service is busy or briefly unavailable. Nothing was lost: please try again in 1 second.');
+    await page.locator('#buy-button').click();
+    await page.getByRole('heading', { name: 'Thank you! Your tickets are booked' }).waitFor();
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
   it('draws a seat map with every kind of seat, and saves a screenshot of it for the README', async () => {
     const created = await organizerClient.post('/api/admin/events', {
       name: 'The Famous Artist — World Tour',
