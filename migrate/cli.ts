@@ -21,6 +21,16 @@ export function buildProgram(options: RunCliOptions): Command {
       writeErr: (text) => options.stderr.write(text),
     });
   for (const command of options.commands) command.register(program, options);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  bin/migrate plan --source mysql://root@127.0.0.1:3306/legacy
+  bin/migrate db --source mysql://root@127.0.0.1:3306/legacy --target mysql://admin:pw@rds-host:3306/legacy
+  bin/migrate <command> --help     every flag of a command, with examples
+
+Exit codes: 0 done (and verified), 1 verification mismatch, 2 usage or connection error.`,
+  );
   return program;
 }
 

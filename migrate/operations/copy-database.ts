@@ -106,6 +106,10 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyRe
 
     await prepareWriterSession(targetAdmin);
     if (!targetExists) {
+      // Names from the source's information_schema; DDL cannot take them as parameters, so check them.
+      if (!/^\w+$/.test(sourceInfo.charset) || !/^\w+$/.test(sourceInfo.collation)) {
+        throw new UsageError(`unexpected character set ${sourceInfo.charset} / collation ${sourceInfo.collation}`);
+      }
       await targetAdmin.query(
         `CREATE DATABASE ${quoteId(options.targetDatabase)} CHARACTER SET ${sourceInfo.charset} COLLATE ${sourceInfo.collation}`,
       );

@@ -25,9 +25,17 @@ export async function copyChunk(job: ChunkJob, reader: mysql.Connection, writer:
   const columns = copiedColumns(job.table.columns);
   const select = `SELECT ${tsvLineExpression(columns)} FROM ${quoteId(job.table.name)} WHERE ${chunkWhere(job.table, job.chunk)}${keyOrder(job.table)}`;
   const { stream, counts } = readChunkAsTsv(reader, writer, select, (rows, bytes) => context.counters.advance(job.table.name, rows, bytes));
-  const loaded = await writeChunk(writer, loadDataSql(context.targetDatabase, job.table.name, columns), stream, () =>
-    context.store.markChunk(writer, job.table.name, job.chunk.index, { rows: counts.rows, bytes: counts.bytes, checksum: counts.checksum() }),
-  );
+  let loaded: number;
+  try {
+    loaded = await writeChunk(writer, loadDataSql(context.targetDatabase, job.table.name, columns), stream, () =>
+      context.store.markChunk(writer, job.table.name, job.chunk.index, { rows: counts.rows, bytes: counts.bytes, checksum: counts.checksum() }),
+    );
+  } catch (error) {
+    // The source may still be streaming this chunk to nobody: drop that connection (the run stops).
+    stream.destroy();
+    reader.destroy();
+    throw error;
+  }
   if (loaded !== counts.rows) {
     throw new Error(`${job.table.name} chunk ${job.chunk.index}: sent ${counts.rows} rows but the target loaded ${loaded}`);
   }
