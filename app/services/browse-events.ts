@@ -2,7 +2,6 @@ import type { Deps } from '../deps.ts';
 import { errors } from '../errors.ts';
 import { findEventRow, listEventRows, type EventRow } from '../infra/mysql/events.ts';
 import { posterBaseUrl, posterUrl } from '../infra/s3/poster-store.ts';
-import type { EventLayout } from './event-catalog.ts';
 import { ensureInventoryLoaded } from './inventory.ts';
 
 export interface EventView {
@@ -45,29 +44,6 @@ export async function seatMap(deps: Deps, eventId: number): Promise<SeatView[]> 
   await ensureInventoryLoaded(deps, eventId);
   const states = await deps.seats.seatStates(eventId);
   return layout.seats.map((seat) => ({ ...seat, status: states.get(seat.id)?.kind ?? 'available' }));
-}
-
-/** Each seat's JSON up to its status, per (immutable, cached) layout. */
-const seatJsonPrefixes = new WeakMap<EventLayout, string[]>();
-
-/**
- * The seat map as its JSON body `{"seats":[...]}`, the same bytes as serialising `seatMap`, but built from
- * cached per-seat fragments: during an on-sale spike this is the hottest route, and building and
- * serialising one object per seat (5,000+) was most of its CPU time and garbage (see docs/onsale.md).
- */
-export async function seatMapJson(deps: Deps, eventId: number): Promise<string> {
-  const layout = await deps.catalog.get(eventId);
-  if (!layout) throw errors.notFound('event');
-  await ensureInventoryLoaded(deps, eventId);
-  const states = await deps.seats.seatStates(eventId);
-  let prefixes = seatJsonPrefixes.get(layout);
-  if (!prefixes) {
-    // `{"id":1,...,"status":""}` without its final `""}`: the status is appended per request.
-    prefixes = layout.seats.map((seat) => JSON.stringify({ ...seat, status: '' }).slice(0, -3));
-    seatJsonPrefixes.set(layout, prefixes);
-  }
-  const parts = layout.seats.map((seat, i) => `${prefixes[i]}"${states.get(seat.id)?.kind ?? 'available'}"}`);
-  return `{"seats":[${parts.join(',')}]}`;
 }
 
 async function present(deps: Deps, row: EventRow): Promise<EventView> {

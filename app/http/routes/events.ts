@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Deps } from '../../deps.ts';
-import { getEvent, listEvents, seatMapJson } from '../../services/browse-events.ts';
+import { getEvent, listEvents } from '../../services/browse-events.ts';
+import { seatMapBody } from '../../services/seat-map-body.ts';
 import type { AppState } from '../context.ts';
 import { parseId } from '../validate.ts';
 
@@ -17,11 +17,10 @@ export function eventRoutes(router: Router<AppState>, deps: Deps): void {
   });
 
   router.get('/api/events/:eventId/seats', async (ctx) => {
-    const json = await seatMapJson(deps, parseId(ctx.params.eventId, 'event'));
+    const { json, etag } = await seatMapBody(deps, parseId(ctx.params.eventId, 'event'));
     // Never served from a cache without asking: the page polls with If-None-Match, and an unchanged map
     // costs a 304 with no body.
     ctx.set('Cache-Control', 'private, no-cache');
-    const etag = seatMapEtag(json);
     ctx.set('ETag', etag);
     if (ifNoneMatchHits(ctx.get('If-None-Match'), etag)) ctx.status = 304;
     else {
@@ -38,9 +37,4 @@ export function eventRoutes(router: Router<AppState>, deps: Deps): void {
 function ifNoneMatchHits(header: string, etag: string): boolean {
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return header.trim() === '*' || header.split(',').some((tag) => opaque(tag) === opaque(etag));
-}
-
-/** A weak validator over the seat map's body (the same map always gives the same tag); one hash call, not one per seat. */
-export function seatMapEtag(json: string): string {
-  return `W/"${createHash('sha1').update(json).digest('base64url')}"`;
 }
