@@ -64,38 +64,41 @@ async function main(): Promise<void> {
   if (aws) tools.push(awsTool(aws));
   if (rclone) tools.push(rcloneTool(rclone, 16));
   const load = [loadavg()[0]!];
-  const rows: Row[] = [];
+  const full = new Map<Tool, Measurement[]>(tools.map((tool) => [tool, []]));
+  const reruns = new Map<Tool, Measurement[]>(tools.map((tool) => [tool, []]));
+  const lastBucket = new Map<Tool, { bucket: string; stateDir: string }>();
   let bucketIndex = 0;
+  const run = async (tool: Tool, target: { bucket: string; stateDir: string }, phase: string): Promise<Measurement> => {
+    const { command, args } = tool.command({ from, ...target, endpoint: server.endpoint });
+    const measured = await measure(command, args, env);
+    if (measured.exitCode !== 0) throw new Error(`${tool.name} ${phase} failed (${measured.exitCode}): ${measured.stderr.slice(0, 500)}`);
+    process.stderr.write(`${tool.name}: ${phase} ${measured.seconds.toFixed(2)}s\n`);
+    load.push(loadavg()[0]!);
+    return measured;
+  };
   try {
-    for (const tool of tools) {
-      const full: Measurement[] = [];
-      let last: { bucket: string; stateDir: string } | undefined;
-      for (let run = 0; run < FULL_RUNS; run += 1) {
-        const bucket = `bench-${Date.now().toString(36)}-${bucketIndex++}`;
-        const stateDir = path.join(WORK, 'state', bucket);
-        await client.send(new CreateBucketCommand({ Bucket: bucket }));
-        const { command, args } = tool.command({ from, bucket, endpoint: server.endpoint, stateDir });
-        const measured = await measure(command, args, env);
-        if (measured.exitCode !== 0) throw new Error(`${tool.name} failed (${measured.exitCode}): ${measured.stderr.slice(0, 500)}`);
-        full.push(measured);
-        last = { bucket, stateDir };
-        process.stderr.write(`${tool.name}: full upload ${measured.seconds.toFixed(2)}s\n`);
+    // Rounds over all tools (not all runs of one tool, then the next): the machine's load drifts,
+    // and interleaving spreads that drift over every tool alike.
+    for (let round = 0; round < FULL_RUNS; round += 1) {
+      for (const tool of tools) {
+        const target = { bucket: `bench-${Date.now().toString(36)}-${bucketIndex++}`, stateDir: '' };
+        target.stateDir = path.join(WORK, 'state', target.bucket);
+        await client.send(new CreateBucketCommand({ Bucket: target.bucket }));
+        full.get(tool)!.push(await run(tool, target, 'full upload'));
+        lastBucket.set(tool, target);
       }
-      const reruns: Measurement[] = [];
-      for (let run = 0; run < RERUNS; run += 1) {
-        const { command, args } = tool.command({ from, bucket: last!.bucket, endpoint: server.endpoint, stateDir: last!.stateDir });
-        const measured = await measure(command, args, env);
-        if (measured.exitCode !== 0) throw new Error(`${tool.name} re-run failed: ${measured.stderr.slice(0, 500)}`);
-        reruns.push(measured);
-        process.stderr.write(`${tool.name}: nothing to do ${measured.seconds.toFixed(2)}s\n`);
-      }
-      rows.push({ tool: tool.name, phase: 'full upload', runs: full }, { tool: tool.name, phase: 'nothing to do', runs: reruns });
-      load.push(loadavg()[0]!);
+    }
+    for (let round = 0; round < RERUNS; round += 1) {
+      for (const tool of tools) reruns.get(tool)!.push(await run(tool, lastBucket.get(tool)!, 'nothing to do'));
     }
   } finally {
     client.destroy();
     server.stop();
   }
+  const rows: Row[] = tools.flatMap((tool) => [
+    { tool: tool.name, phase: 'full upload' as const, runs: full.get(tool)! },
+    { tool: tool.name, phase: 'nothing to do' as const, runs: reruns.get(tool)! },
+  ]);
   printTable(rows, bytes, load);
 }
 
@@ -106,7 +109,8 @@ function printTable(rows: readonly Row[], bytes: number, load: readonly number[]
     return candidates.length ? Math.min(...candidates.map((row) => median(row.runs.map((run) => run.seconds)))) : undefined;
   };
   const lines = [
-    `${FILES} files, ${(bytes / 1e9).toFixed(2)} GB; medians of ${FULL_RUNS} full uploads and ${RERUNS} re-runs; load average during runs ${load.map((value) => value.toFixed(2)).join(' -> ')}`,
+    `${FILES} files, ${(bytes / 1e9).toFixed(2)} GB; medians of ${FULL_RUNS} full uploads and ${RERUNS} re-runs per tool, interleaved; ` +
+      `1-minute load average from ${Math.min(...load).toFixed(1)} to ${Math.max(...load).toFixed(1)} (2 cores; other agents share the machine)`,
     '',
     '| tool | phase | wall s (median) | runs | files/s | MB/s | peak RSS MB | faster baseline / this |',
     '|---|---|---:|---|---:|---:|---:|---:|',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { symlink } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestBucket, localS3Client } from '../support/s3.ts';
@@ -32,12 +33,16 @@ describe('bin/migrate posters: upload', () => {
     };
     await writeFiles(from, files);
     await symlink(path.join(from, 'really-a-png.jpg'), path.join(from, 'link.jpg'));
+    execFileSync('mkfifo', [path.join(from, 'pipe.jpg')]);
     const args = ['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json'];
 
     const first = await migrate(args);
     expect(first.stderr).not.toMatch(/error/);
     expect(first.exitCode).toBe(0);
-    expect(first.report).toMatchObject({ files: 5, uploaded: 5, failed: [], notUploaded: [{ relativePath: 'link.jpg', reason: 'symlink' }] });
+    expect(first.report).toMatchObject({
+      files: 5, uploaded: 5, failed: [],
+      notUploaded: [{ relativePath: 'link.jpg', reason: 'symlink' }, { relativePath: 'pipe.jpg', reason: 'not-a-regular-file' }],
+    });
 
     const keys = await listKeys(client, bucket);
     expect(keys.size).toBe(5);
@@ -62,7 +67,21 @@ describe('bin/migrate posters: upload', () => {
     expect(uploadsOf(proxy, bucket).length).toBe(putsBefore);
 
     const followed = await migrate([...args, '--follow-symlinks']);
-    expect(followed.report).toMatchObject({ files: 6, uploaded: 1, unchanged: 5, notUploaded: [] });
+    expect(followed.report).toMatchObject({ files: 6, uploaded: 1, unchanged: 5, notUploaded: [{ reason: 'not-a-regular-file' }] });
+  });
+
+  it('changes nothing with --dry-run, and says what it would upload', async () => {
+    const bucket = await createTestBucket(client, 'tk-posters');
+    const { from, state } = await tempDirs();
+    await writeFiles(from, { 'a.jpg': jpegBytes(10_000, 1), 'b.jpg': jpegBytes(11_000, 2) });
+    const args = ['posters', '--from', from, '--bucket', bucket, '--endpoint', inject('s3Endpoint'), '--state-dir', state, '--json'];
+    const dry = await migrate([...args, '--dry-run']);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.report).toMatchObject({ dryRun: true, wouldUpload: 2, uploaded: 0 });
+    expect((await listKeys(client, bucket)).size).toBe(0);
+    expect(await readFile(path.join(state, 'manifest.jsonl'), 'utf8').catch(() => '')).toBe('');
+    const real = await migrate(args);
+    expect(real.report).toMatchObject({ uploaded: 2, unchanged: 0 }); // the dry run recorded nothing
   });
 
   it('sends a file just over the part size as a multipart upload with per-part checksums', async () => {
