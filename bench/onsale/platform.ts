@@ -72,7 +72,8 @@ export async function startBenchPlatform(options: {
     const admin = new HttpClient(instances[0]!.url);
     await logIn(admin, organizer.email, organizer.password);
     const buyers = await insertBuyers(database.url, options.buyers);
-    await logInAll(buyers, instances[0]!.url, 16);
+    // Through the last instance: a profiled first instance then shows the hot path, not 3,000 password checks.
+    await logInAll(buyers, instances[instances.length - 1]!.url, 16);
     await createBenchTables(database.url);
     return {
       database,
