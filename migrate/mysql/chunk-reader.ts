@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
-import { crc32 } from 'node:zlib';
+import { crc32 } from './crc32.ts';
 import type mysql from 'mysql2/promise';
 import { TsvBatcher } from './tsv-batcher.ts';
 
