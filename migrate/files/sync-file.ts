@@ -49,6 +49,14 @@ export class FatalS3Error extends Error {
 
 const CHANGE_ATTEMPTS = 3;
 
+/** Verification found the uploaded object wrong on the server: upload it again (a bounded number of times). */
+class ObjectMismatchError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'ObjectMismatchError';
+  }
+}
+
 /** Brings one file's object up to date and says what happened; throws only FatalS3Error. */
 export async function syncFile(file: LocalFile, context: FileSyncContext): Promise<FileResult> {
   const cached = context.manifest.get(file.relativePath);
@@ -60,20 +68,38 @@ export async function syncFile(file: LocalFile, context: FileSyncContext): Promi
       return { relativePath: file.relativePath, outcome: 'unchanged', key: cached.key, size: file.size, verified: true };
     }
   }
-  for (let attempt = 1; ; attempt += 1) {
+  const rounds = context.settings.verifyRounds ?? 3;
+  let changes = 0;
+  let mismatches = 0;
+  for (;;) {
     try {
-      return await syncFileContent(file, cached, context);
+      return await syncFileContent(file, cached, context, mismatches > 0);
     } catch (error) {
       if (error instanceof FatalS3Error) throw error;
-      if (error instanceof FileChangedError && attempt < CHANGE_ATTEMPTS) continue;
-      const message = error instanceof FileChangedError ? 'changed during the run (re-run to upload it)' : describe(error);
+      if (error instanceof FileChangedError && ++changes < CHANGE_ATTEMPTS) continue;
+      if (error instanceof ObjectMismatchError && ++mismatches < rounds) {
+        context.tally.reuploadedAfterVerify += 1;
+        continue;
+      }
+      const message =
+        error instanceof FileChangedError
+          ? 'changed during the run (re-run to upload it)'
+          : error instanceof ObjectMismatchError
+            ? `object still wrong after ${rounds} uploads: ${error.reason}`
+            : describe(error);
       context.tally.failed.push({ path: file.relativePath, error: message });
       return { relativePath: file.relativePath, outcome: 'failed', size: file.size, verified: false, error: message };
     }
   }
 }
 
-async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefined, context: FileSyncContext): Promise<FileResult> {
+async function syncFileContent(
+  file: LocalFile,
+  cached: ManifestEntry | undefined,
+  context: FileSyncContext,
+  /** The object was just found wrong: skip straight to uploading. */
+  reupload: boolean,
+): Promise<FileResult> {
   const { settings, tally } = context;
   // Decide on what the file is now: it may have grown or shrunk since the walk.
   const current = await stampOf(file.absolutePath);
@@ -82,6 +108,10 @@ async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefine
   // one streams through lib-storage's part queue. Either way the pool bounds memory.
   let lease: PooledBuffer | undefined;
   const releaseReservation = small ? undefined : await context.pool.reserve(settings.partSize * (settings.queueSize + 1));
+  const releaseMemory = (): void => {
+    lease?.release();
+    releaseReservation?.();
+  };
   try {
     let buffer: Buffer | undefined;
     let digest: FileDigest;
@@ -91,7 +121,7 @@ async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefine
       lease = read.lease;
       buffer = lease.buffer;
       stamp = read.stamp;
-      digest = digestBuffer(buffer);
+      digest = await digestBuffer(buffer);
     } else {
       stamp = current;
       digest = await digestFile(file.absolutePath, settings.partSize);
@@ -111,7 +141,7 @@ async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefine
       ({ relativePath: file.relativePath, outcome, key, size: digest.size, verified });
 
     const listed = context.listing.get(key);
-    if (listed && listed.size === digest.size) {
+    if (listed && listed.size === digest.size && !reupload) {
       // Same content as the manifest says and the listing agrees: only the stamp changed (e.g. touch).
       if (!settings.recheck && cached?.key === key && cached.sha256 === digest.sha256Hex && cached.etag === listed.etag) {
         remember(listed.etag);
@@ -136,39 +166,32 @@ async function syncFileContent(file: LocalFile, cached: ManifestEntry | undefine
       tally.wouldUpload += 1;
       return result('would-upload', false);
     }
-    const rounds = settings.verifyRounds ?? 3;
-    let lastReason = '';
-    for (let round = 1; round <= rounds; round += 1) {
-      let sent = 0;
-      await s3Call(async () => {
-        context.onBytes(-sent); // a retried upload starts its byte count again
-        sent = 0;
-        return uploadObject(context.client, {
-          bucket: settings.bucket, key, body: buffer ?? { path: file.absolutePath }, size: digest.size, contentType,
-          cacheControl: settings.cacheControl, checksum: digest.s3Checksum, sha256Hex: digest.sha256Hex,
-          partSize: settings.partSize, queueSize: settings.queueSize,
-          onBytes: (bytes) => {
-            sent += bytes;
-            context.onBytes(bytes);
-          },
-        });
-      }, context);
-      if (!buffer && !sameStamp(stamp, await stampOf(file.absolutePath))) throw new FileChangedError(file.relativePath);
-      const outcome = await s3Call(() => verifyObject(context.client, expected, settings.verify), context);
-      if (outcome.ok) {
-        tally.verifiedBy[outcome.by] += 1;
-        remember(outcome.etag);
-        tally.uploaded += 1;
-        tally.uploadedBytes += digest.size;
-        return result('uploaded', true);
-      }
-      lastReason = outcome.reason;
-      if (round < rounds) tally.reuploadedAfterVerify += 1;
-    }
-    throw new Error(`object still wrong after ${rounds} uploads: ${lastReason}`);
+    let sent = 0;
+    await s3Call(async () => {
+      context.onBytes(-sent); // a retried upload starts its byte count again
+      sent = 0;
+      return uploadObject(context.client, {
+        bucket: settings.bucket, key, body: buffer ?? { path: file.absolutePath }, size: digest.size, contentType,
+        cacheControl: settings.cacheControl, checksum: digest.s3Checksum, sha256Hex: digest.sha256Hex,
+        partSize: settings.partSize, queueSize: settings.queueSize,
+        onBytes: (bytes) => {
+          sent += bytes;
+          context.onBytes(bytes);
+        },
+      });
+    }, context);
+    if (!buffer && !sameStamp(stamp, await stampOf(file.absolutePath))) throw new FileChangedError(file.relativePath);
+    // Verifying needs no file bytes: hand the memory to the next upload now.
+    releaseMemory();
+    const outcome = await s3Call(() => verifyObject(context.client, expected, settings.verify), context);
+    if (!outcome.ok) throw new ObjectMismatchError(outcome.reason);
+    tally.verifiedBy[outcome.by] += 1;
+    remember(outcome.etag);
+    tally.uploaded += 1;
+    tally.uploadedBytes += digest.size;
+    return result('uploaded', true);
   } finally {
-    lease?.release();
-    releaseReservation?.();
+    releaseMemory();
   }
 }
 
