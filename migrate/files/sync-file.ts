@@ -121,7 +121,7 @@ async function syncFileContent(
       lease = read.lease;
       buffer = lease.buffer;
       stamp = read.stamp;
-      digest = await digestBuffer(buffer);
+      digest = digestBuffer(buffer);
     } else {
       stamp = current;
       digest = await digestFile(file.absolutePath, settings.partSize);
