@@ -15,7 +15,7 @@ export const POSTER_DEFAULTS = {
   /** Parts of one large file in flight at once. */
   queueSize: 4,
   /** File bytes held in memory at once over all uploads in flight. */
-  memoryMiB: 32,
+  memoryMiB: 24,
   keyStyle: 'hashed' as KeyStyle,
   verify: 'checksum' as VerifyMode,
   retries: 5,
