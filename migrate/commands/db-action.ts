@@ -4,7 +4,7 @@ import { copyDatabase } from '../operations/copy-database.ts';
 import { ProgressPhases } from '../progress/phases.ts';
 import { formatCopyReport } from '../report/format-copy-report.ts';
 import { mismatchSummary } from '../report/format-verification.ts';
-import { resolveDatabaseUrl, type TableSelectionOptions } from './shared-options.ts';
+import { databasePair, type TableSelectionOptions } from './shared-options.ts';
 
 export interface DbOptions extends TableSelectionOptions {
   source: string;
@@ -22,20 +22,11 @@ export interface DbOptions extends TableSelectionOptions {
 
 /** Runs `bin/migrate db` (loaded only when that command is chosen, to keep start-up fast). */
 export async function runDb(options: DbOptions, context: CommandContext): Promise<void> {
-  const source = resolveDatabaseUrl(options.source, '--source');
-  const target = resolveDatabaseUrl(options.target, '--target');
   const phases = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
   let report;
   try {
     report = await copyDatabase({
-      source: source.endpoint,
-      target: target.endpoint,
-      sourceDatabase: source.database,
-      targetDatabase: target.database,
-      include: options.tables ?? [],
-      exclude: options.exclude ?? [],
-      parallel: options.parallel,
-      chunkRows: options.chunkRows,
+      ...databasePair(options),
       resume: options.resume ?? false,
       overwrite: options.overwrite ?? false,
       dryRun: options.dryRun ?? false,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseMysqlUrl, requireDatabase, type MysqlEndpoint } from '../mysql/connection-url.ts';
 import { parseList, parsePositiveInt } from './option-parsers.ts';
+import type { DatabasePair } from '../operations/database-pair.ts';
 
 /** Defaults of the copy and verify knobs, in one place. */
 export const DEFAULT_PARALLEL = 4;
@@ -32,4 +33,20 @@ export interface ResolvedDatabase {
 export function resolveDatabaseUrl(url: string, flag: string): ResolvedDatabase {
   const endpoint = parseMysqlUrl(url, flag);
   return { endpoint, database: requireDatabase(endpoint, flag) };
+}
+
+/** The source/target pair and table selection that `db` and `verify` both pass to their operation. */
+export function databasePair(options: TableSelectionOptions & { source: string; target: string; parallel: number; chunkRows: number }): DatabasePair {
+  const source = resolveDatabaseUrl(options.source, '--source');
+  const target = resolveDatabaseUrl(options.target, '--target');
+  return {
+    source: source.endpoint,
+    target: target.endpoint,
+    sourceDatabase: source.database,
+    targetDatabase: target.database,
+    include: options.tables ?? [],
+    exclude: options.exclude ?? [],
+    parallel: options.parallel,
+    chunkRows: options.chunkRows,
+  };
 }

@@ -5,7 +5,7 @@ import { ProgressPhases } from '../progress/phases.ts';
 import { describeSnapshot } from '../report/format-copy-report.ts';
 import { formatVerification, mismatchSummary } from '../report/format-verification.ts';
 import { textTable } from '../report/text-table.ts';
-import { resolveDatabaseUrl, type TableSelectionOptions } from './shared-options.ts';
+import { databasePair, type TableSelectionOptions } from './shared-options.ts';
 
 export interface VerifyOptions extends TableSelectionOptions {
   source: string;
@@ -17,20 +17,11 @@ export interface VerifyOptions extends TableSelectionOptions {
 
 /** Runs `bin/migrate verify` (loaded only when that command is chosen, to keep start-up fast). */
 export async function runVerify(options: VerifyOptions, context: CommandContext): Promise<void> {
-  const source = resolveDatabaseUrl(options.source, '--source');
-  const target = resolveDatabaseUrl(options.target, '--target');
   const phases = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
   let report;
   try {
     report = await verifyDatabase({
-      source: source.endpoint,
-      target: target.endpoint,
-      sourceDatabase: source.database,
-      targetDatabase: target.database,
-      include: options.tables ?? [],
-      exclude: options.exclude ?? [],
-      parallel: options.parallel,
-      chunkRows: options.chunkRows,
+      ...databasePair(options),
       counters: phases.start('verify'),
     });
   } finally {

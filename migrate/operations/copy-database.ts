@@ -1,6 +1,5 @@
 import type mysql from 'mysql2/promise';
 import { UsageError } from '../errors.ts';
-import type { MysqlEndpoint } from '../mysql/connection-url.ts';
 import { connect, quoteId } from '../mysql/connect.ts';
 import { copiedColumns } from '../mysql/column-expressions.ts';
 import { createSchemaObjects, readSchemaObjects, type ObjectOutcome } from '../mysql/schema-objects.ts';
@@ -15,16 +14,9 @@ import { decideTableActions, type TableAction } from './prepare-target.ts';
 import { dryRunReport, prepareTables, type TableRun } from './prepare-tables.ts';
 import { verifyTables, type TableVerification } from './verify-tables.ts';
 import { runWorkerPool } from './worker-pool.ts';
+import type { DatabasePair } from './database-pair.ts';
 
-export interface CopyDatabaseOptions {
-  readonly source: MysqlEndpoint;
-  readonly target: MysqlEndpoint;
-  readonly sourceDatabase: string;
-  readonly targetDatabase: string;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
-  readonly parallel: number;
-  readonly chunkRows: number;
+export interface CopyDatabaseOptions extends DatabasePair {
   readonly resume: boolean;
   readonly overwrite: boolean;
   readonly dryRun: boolean;

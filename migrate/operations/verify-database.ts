@@ -1,6 +1,5 @@
 import type mysql from 'mysql2/promise';
 import { UsageError } from '../errors.ts';
-import type { MysqlEndpoint } from '../mysql/connection-url.ts';
 import { connect } from '../mysql/connect.ts';
 import { planChunks } from '../mysql/chunk-planner.ts';
 import { readDatabaseInfo, readTables, selectTables } from '../mysql/schema-reader.ts';
@@ -8,16 +7,9 @@ import { prepareChecksumSession } from '../mysql/session.ts';
 import { openSnapshotReaders, type SnapshotInfo } from '../mysql/snapshot.ts';
 import type { ProgressCounters } from '../progress/counters.ts';
 import { verifyTables, type TableVerification } from './verify-tables.ts';
+import type { DatabasePair } from './database-pair.ts';
 
-export interface VerifyDatabaseOptions {
-  readonly source: MysqlEndpoint;
-  readonly target: MysqlEndpoint;
-  readonly sourceDatabase: string;
-  readonly targetDatabase: string;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
-  readonly parallel: number;
-  readonly chunkRows: number;
+export interface VerifyDatabaseOptions extends DatabasePair {
   readonly counters: ProgressCounters;
 }
 
