@@ -1,48 +1,24 @@
-/** Shapes of the API's JSON answers (see GET /api/openapi.json). */
-export interface User {
-  id: number;
-  email: string;
-  name: string;
-  role?: string;
-}
+// Shapes of the API's JSON answers, taken from the server's own types (type-only: nothing of the
+// server is bundled), so a change to the API's answers fails the page's type check instead of drifting.
+import type { PublicUser } from '../../app/services/auth.ts';
+import type { EventView } from '../../app/services/browse-events.ts';
+import type { Hold as HoldAnswer } from '../../app/services/hold-seats.ts';
+import type { HoldStatus } from '../../app/services/manage-hold.ts';
 
-export interface EventSummary {
-  id: number;
-  name: string;
-  venue: string;
-  startsAt: string;
-  onSaleAt: string;
-  posterUrl: string | null;
-  seatsTotal: number;
-  seatsAvailable: number;
+export type { SeatStatus, SeatView as Seat } from '../../app/services/browse-events.ts';
+export type { Order } from '../../app/infra/mysql/orders.ts';
+
+/** `role` comes with login and GET /api/me; register answers without it. */
+export type User = Omit<PublicUser, 'role'> & { role?: PublicUser['role'] };
+
+export interface EventSummary extends EventView {
   /** Only on GET /api/events/:eventId. */
   maxSeatsPerUser?: number;
 }
 
-export type SeatStatus = 'available' | 'held' | 'sold';
-
-export interface Seat {
-  id: number;
-  section: string;
-  row: string;
-  number: number;
-  priceCents: number;
-  status: SeatStatus;
-}
-
-export interface Hold {
-  id: string;
-  eventId: number;
-  seatIds: number[];
-  expiresAt: string;
-  status?: 'active' | 'purchasing' | 'purchased' | 'released' | 'expired';
-}
-
-export interface Order {
-  id: number;
-  eventId: number;
-  totalCents: number;
-  tickets: { id: number; seatId: number }[];
+/** POST /api/events/:eventId/holds answers a hold; GET /api/holds/:holdId adds its status. */
+export interface Hold extends HoldAnswer {
+  status?: HoldStatus;
 }
 
 export interface ApiErrorBody {
