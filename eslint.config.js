@@ -12,9 +12,9 @@ export default tseslint.config(
     },
   },
   {
-    // The extensionless executables in bin/ are ESM JavaScript shims.
-    files: ['bin/*'],
+    // The extensionless executables in bin/ are ESM JavaScript shims; tools/ holds plain-JS build scripts.
+    files: ['bin/*', 'tools/*.mjs'],
     ignores: ['bin/*.ts'],
-    languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );
