@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface Measurement {
   readonly seconds: number;
   /** Peak resident memory of the process tree's main process (GNU time's %M), in MB. */
   readonly peakRssMb?: number;
+  /** User + system CPU seconds of the measured process (GNU time's %U + %S). */
+  readonly cpuSeconds?: number;
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -15,7 +17,7 @@ const GNU_TIME = '/usr/bin/time';
 /** Runs a command to completion, timing it from spawn to exit (start-up included). */
 export async function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Measurement> {
   const useTime = existsSync(GNU_TIME);
-  const [file, argv] = useTime ? [GNU_TIME, ['-f', '__PEAK_RSS_KB=%M', command, ...args]] : [command, [...args]];
+  const [file, argv] = useTime ? [GNU_TIME, ['-f', '__PEAK_RSS_KB=%M __CPU=%U+%S', command, ...args]] : [command, [...args]];
   const started = process.hrtime.bigint();
   const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -24,13 +26,13 @@ export async function measure(command: string, args: readonly string[], env: Nod
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exitCode = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const peak = /__PEAK_RSS_KB=(\d+)/.exec(stderr);
+  const peak = /__PEAK_RSS_KB=(\d+) __CPU=([\d.]+)\+([\d.]+)/.exec(stderr);
   return {
     seconds,
     exitCode,
     stdout,
-    stderr: stderr.replace(/__PEAK_RSS_KB=\d+\n?/, ''),
-    ...(peak ? { peakRssMb: Number(peak[1]) / 1024 } : {}),
+    stderr: stderr.replace(/__PEAK_RSS_KB=.*\n?/, ''),
+    ...(peak ? { peakRssMb: Number(peak[1]) / 1024, cpuSeconds: Number(peak[2]) + Number(peak[3]) } : {}),
   };
 }
 
@@ -39,3 +41,17 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/** CPU seconds (user + system) a running process has used so far, from /proc (Linux). */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+// USER_HZ: 100 on every Linux build that matters here (getconf CLK_TCK).
+const CLOCK_TICKS_PER_SECOND = 100;

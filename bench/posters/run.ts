@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { writePosterFiles } from '../../migrate/fixtures/poster-files.ts';
-import { median, measure, type Measurement } from './measure.ts';
+import { median, measure, processCpuSeconds, type Measurement } from './measure.ts';
 import { awsTool, findBinary, migrateTool, rcloneTool, S3_CREDENTIALS, type Tool } from './tools.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -30,7 +30,7 @@ async function ensureSource(): Promise<{ from: string; bytes: number }> {
   return { from, bytes: Number(await readFile(marker, 'utf8')) };
 }
 
-async function startServer(directory: string): Promise<{ endpoint: string; stop: () => void }> {
+async function startServer(directory: string): Promise<{ endpoint: string; cpuSeconds: () => number | undefined; stop: () => void }> {
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
   const child = spawn(
@@ -39,13 +39,18 @@ async function startServer(directory: string): Promise<{ endpoint: string; stop:
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const endpoint = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-  return { endpoint, stop: () => child.kill('SIGTERM') };
+  return { endpoint, cpuSeconds: () => processCpuSeconds(child.pid!), stop: () => child.kill('SIGTERM') };
 }
 
 interface Row {
   readonly tool: string;
   readonly phase: 'full upload' | 'nothing to do';
-  readonly runs: Measurement[];
+  readonly runs: Run[];
+}
+
+/** One timed run, with the CPU the S3 server spent serving it (the server is single-threaded). */
+interface Run extends Measurement {
+  readonly serverCpuSeconds?: number;
 }
 
 async function main(): Promise<void> {
@@ -64,17 +69,19 @@ async function main(): Promise<void> {
   if (aws) tools.push(awsTool(aws));
   if (rclone) tools.push(rcloneTool(rclone, 16));
   const load = [loadavg()[0]!];
-  const full = new Map<Tool, Measurement[]>(tools.map((tool) => [tool, []]));
-  const reruns = new Map<Tool, Measurement[]>(tools.map((tool) => [tool, []]));
+  const full = new Map<Tool, Run[]>(tools.map((tool) => [tool, []]));
+  const reruns = new Map<Tool, Run[]>(tools.map((tool) => [tool, []]));
   const lastBucket = new Map<Tool, { bucket: string; stateDir: string }>();
   let bucketIndex = 0;
-  const run = async (tool: Tool, target: { bucket: string; stateDir: string }, phase: string): Promise<Measurement> => {
+  const run = async (tool: Tool, target: { bucket: string; stateDir: string }, phase: string): Promise<Run> => {
     const { command, args } = tool.command({ from, ...target, endpoint: server.endpoint });
+    const serverBefore = server.cpuSeconds();
     const measured = await measure(command, args, env);
+    const serverAfter = server.cpuSeconds();
     if (measured.exitCode !== 0) throw new Error(`${tool.name} ${phase} failed (${measured.exitCode}): ${measured.stderr.slice(0, 500)}`);
     process.stderr.write(`${tool.name}: ${phase} ${measured.seconds.toFixed(2)}s\n`);
     load.push(loadavg()[0]!);
-    return measured;
+    return serverBefore === undefined || serverAfter === undefined ? measured : { ...measured, serverCpuSeconds: serverAfter - serverBefore };
   };
   try {
     // Rounds over all tools (not all runs of one tool, then the next): the machine's load drifts,
@@ -112,17 +119,20 @@ function printTable(rows: readonly Row[], bytes: number, load: readonly number[]
     `${FILES} files, ${(bytes / 1e9).toFixed(2)} GB; medians of ${FULL_RUNS} full uploads and ${RERUNS} re-runs per tool, interleaved; ` +
       `1-minute load average from ${Math.min(...load).toFixed(1)} to ${Math.max(...load).toFixed(1)} (2 cores; other agents share the machine)`,
     '',
-    '| tool | phase | wall s (median) | runs | files/s | MB/s | peak RSS MB | faster baseline / this |',
-    '|---|---|---:|---|---:|---:|---:|---:|',
+    '| tool | phase | wall s (median) | runs | files/s | MB/s | tool CPU s | S3 server CPU s | peak RSS MB | faster baseline / this |',
+    '|---|---|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const seconds = median(row.runs.map((run) => run.seconds));
     const baseline = best(row.phase);
     const peak = Math.max(...row.runs.map((run) => run.peakRssMb ?? 0));
+    const cpu = (values: readonly (number | undefined)[]): string =>
+      values.every((value) => value !== undefined) ? median(values as number[]).toFixed(2) : '?';
     const moved = row.phase === 'full upload' ? bytes : 0;
     lines.push(
       `| ${row.tool} | ${row.phase} | ${seconds.toFixed(2)} | ${row.runs.map((run) => run.seconds.toFixed(2)).join(', ')} | ` +
-        `${(FILES / seconds).toFixed(0)} | ${moved ? (moved / 1e6 / seconds).toFixed(1) : '-'} | ${peak ? peak.toFixed(0) : '?'} | ` +
+        `${(FILES / seconds).toFixed(0)} | ${moved ? (moved / 1e6 / seconds).toFixed(1) : '-'} | ` +
+        `${cpu(row.runs.map((run) => run.cpuSeconds))} | ${cpu(row.runs.map((run) => run.serverCpuSeconds))} | ${peak ? peak.toFixed(0) : '?'} | ` +
         `${baseline ? `${(baseline / seconds).toFixed(2)}x` : 'n/a'} |`,
     );
   }
