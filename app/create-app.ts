@@ -4,6 +4,7 @@ import compose from 'koa-compose';
 import session from 'koa-session';
 import type { Deps } from './deps.ts';
 import type { AppState } from './http/context.ts';
+import { cookieSigner } from './http/cookie-signer.ts';
 import { originCheck } from './http/middleware/csrf.ts';
 import { errorHandler } from './http/middleware/error-handler.ts';
 import { whenReady } from './http/middleware/readiness.ts';
@@ -37,8 +38,8 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
     proxy: config.TRUST_PROXY > 0,
     // The client is the address the outermost trusted proxy appended; entries before it are the client's own claims.
     maxIpsCount: Math.max(1, config.TRUST_PROXY),
-    keys: config.SESSION_KEYS ?? [developmentSessionKey],
   });
+  app.keys = cookieSigner(config.SESSION_KEYS ?? [developmentSessionKey]);
   // Errors are logged by our own middleware with the request id.
   app.silent = true;
 
