@@ -3,13 +3,20 @@
  * the body is always `{"error":{"code","message","details"?}}`.
  */
 export class AppError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  readonly details?: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+    // A 4xx is an answer, not a fault: no stack is captured (1.7 % of an instance's CPU in the
+    // on-sale profile, where most holds end in 409). 5xx keep theirs for the error log.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
+    this.status = status;
+    this.code = code;
+    if (details !== undefined) this.details = details;
   }
 }
 

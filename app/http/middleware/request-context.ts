@@ -11,18 +11,20 @@ export function requestContext(logger: Logger): Middleware<AppState> {
     const incoming = ctx.get('X-Request-Id') || ctx.get('X-Amzn-Trace-Id');
     const requestId = acceptedRequestId.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    // The child logger is made on first use: most requests only write the one line below.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (child ??= logger.child({ requestId })), configurable: true, enumerable: true });
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
     try {
       await next();
     } finally {
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms };
+      const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms };
       // 503 is an expected answer (starting, draining, a dependency down); only other 5xx are errors.
-      if (ctx.status >= 500 && ctx.status !== 503) ctx.state.log.error(line, 'request failed');
-      else if (ctx.status === 503) ctx.state.log.warn(line, 'request refused');
-      else ctx.state.log.info(line, 'request');
+      if (ctx.status >= 500 && ctx.status !== 503) logger.error(line, 'request failed');
+      else if (ctx.status === 503) logger.warn(line, 'request refused');
+      else logger.info(line, 'request');
     }
   };
 }
