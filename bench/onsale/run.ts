@@ -31,7 +31,7 @@ const profileDir = profile ? await mkdtemp(join(tmpdir(), 'tk-bench-profile-')) 
 const platform = await startBenchPlatform({
   instances: 2,
   buyers: buyersCount,
-  nodeArgs: (index) => (profileDir && index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  nodeArgs: (index) => [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(profileDir && index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
 });
 const floor = await startScript('baselines/bare-koa-server.ts', {});
 const monolith = await Promise.all([0, 1].map(() => startScript('baselines/mysql-lock-server.ts', { DATABASE_URL: platform.database.url })));
