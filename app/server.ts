@@ -1,11 +1,17 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { createApp } from './create-app.ts';
 import type { Connected } from './connect.ts';
 import { prepareInstance } from './start-up.ts';
 
 /** The load balancer waits 30 s before cutting a draining target off; finish in-flight work within 25 s. */
 export const drainTimeoutMs = 25_000;
+/**
+ * How long no request may have arrived before a draining instance closes its idle keep-alive
+ * connections. Closing them at once races with clients that are just writing a request on one (it is
+ * reset, unanswered); once the load balancer has moved traffic away, nothing arrives any more.
+ */
+export const drainQuietMs = 500;
 
 export interface RunningApi {
   server: Server;
@@ -25,7 +31,9 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
   const { app } = createApp(deps, () => isReady, () => stopping);
   const handle = app.callback();
   const inFlight = new Set<ServerResponse>();
+  let lastRequestAt = 0;
   const server = createServer((req, res) => {
+    lastRequestAt = performance.now();
     // While draining, each answer closes its connection, so keep-alive clients move on to another
     // instance and the process exits as soon as its work is done rather than after the drain timeout.
     if (stopping) res.setHeader('Connection', 'close');
@@ -56,9 +64,17 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
       stopping = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       abort.abort();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
       const forced = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
+      // Stop accepting connections now, but not (yet) close the idle keep-alive ones: http's close()
+      // would do both, so net.Server's own close is called. It resolves once every connection has ended.
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      const drainStarted = performance.now();
+      // Requests that still come on open connections are served (with Connection: close) until the traffic has stopped.
+      for (let quietFor = performance.now() - lastRequestAt; quietFor < drainQuietMs; quietFor = performance.now() - lastRequestAt) {
+        if (performance.now() - drainStarted > drainTimeoutMs - drainQuietMs) break;
+        await new Promise((resolve) => setTimeout(resolve, drainQuietMs - quietFor));
+      }
+      server.closeIdleConnections();
       await closed;
       clearTimeout(forced);
       await deps.close();

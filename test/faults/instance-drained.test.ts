@@ -40,10 +40,11 @@ describe('SIGTERM during the spike', () => {
     const fromDraining = spike.answers.filter((answer) => answer.url === draining.url);
     const inFlight = fromDraining.filter((answer) => answer.sentAt < sigtermAt! && answer.sentAt + answer.ms > sigtermAt!);
     expect(inFlight.length).toBeGreaterThan(0);
-    // Every request it had accepted got a real answer. The one exception is HTTP keep-alive's own race: a
-    // request written to a connection the server saw idle at the moment it closed idle connections is never
-    // read, and is reset. That can hit one or two requests on a starved machine; cutting off requests the
-    // server was working on would reset most of the in-flight ones.
+    // Every request it had accepted got a real answer. The server closes idle keep-alive connections only
+    // once no request has arrived for drainQuietMs, so a request written to a connection just as it closes
+    // (HTTP keep-alive's own race, which reset up to 3 requests on a starved machine when idle connections
+    // were closed at once) should not happen; one or two are tolerated so a starved CI machine is not a
+    // failure. Cutting off requests the server was working on would reset most of the in-flight ones.
     const dropped = inFlight.filter((answer) => answer.status === 0);
     expect(dropped.filter((answer) => /timeout/i.test(answer.error ?? ''))).toEqual([]);
     expect(dropped.length).toBeLessThanOrEqual(2);
