@@ -9,7 +9,7 @@ import { FileChangedError, readFileStable, sameStamp, stampOf, type FileStamp } 
 import { classifyError, withRetries, type RetryPolicy } from './retry.ts';
 import type { FileResult, SyncTally } from './sync-report.ts';
 import { uploadObject } from './upload-object.ts';
-import { verifyObject, type VerifyMode } from './verify-object.ts';
+import { verifyObject, verifyUploadedObject, type VerifyMode } from './verify-object.ts';
 import type { LocalFile } from './walk.ts';
 
 export interface FileSyncSettings {
@@ -167,7 +167,7 @@ async function syncFileContent(
       return result('would-upload', false);
     }
     let sent = 0;
-    await s3Call(async () => {
+    const uploaded = await s3Call(async () => {
       context.onBytes(-sent); // a retried upload starts its byte count again
       sent = 0;
       return uploadObject(context.client, {
@@ -183,7 +183,7 @@ async function syncFileContent(
     if (!buffer && !sameStamp(stamp, await stampOf(file.absolutePath))) throw new FileChangedError(file.relativePath);
     // Verifying needs no file bytes: hand the memory to the next upload now.
     releaseMemory();
-    const outcome = await s3Call(() => verifyObject(context.client, expected, settings.verify), context);
+    const outcome = await s3Call(() => verifyUploadedObject(context.client, expected, settings.verify, uploaded), context);
     if (!outcome.ok) throw new ObjectMismatchError(outcome.reason);
     tally.verifiedBy[outcome.by] += 1;
     remember(outcome.etag);

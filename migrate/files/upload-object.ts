@@ -27,7 +27,13 @@ export const SHA256_METADATA = 'sha256';
  * Uploads one file with lib-storage: one PUT up to `partSize`, multipart with parallel parts above.
  * Every request carries `x-amz-checksum-sha256`, so S3 refuses bytes that were corrupted on the way.
  */
-export async function uploadObject(client: S3Client, object: ObjectToUpload): Promise<{ etag: string }> {
+export interface UploadedObject {
+  readonly etag: string;
+  /** The SHA-256 S3 computed over the bytes it received (composite `...-N` for multipart), when the server reports one. */
+  readonly checksum?: string;
+}
+
+export async function uploadObject(client: S3Client, object: ObjectToUpload): Promise<UploadedObject> {
   const multipart = object.size > object.partSize;
   const { Upload } = libStorage();
   const upload = new Upload({
@@ -61,5 +67,6 @@ export async function uploadObject(client: S3Client, object: ObjectToUpload): Pr
   }
   const result = await upload.done();
   if (object.onBytes && reported < object.size) object.onBytes(object.size - reported);
-  return { etag: result.ETag ?? '' };
+  const checksum = (result as { ChecksumSHA256?: string }).ChecksumSHA256;
+  return { etag: result.ETag ?? '', ...(checksum ? { checksum } : {}) };
 }

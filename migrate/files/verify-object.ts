@@ -4,8 +4,9 @@ import { s3 } from './aws-sdk.ts';
 
 /**
  * How an object is checked against its file:
- * - `checksum`: HEAD with checksum mode; S3 reports the SHA-256 it computed when it received the bytes.
- *   A server that keeps no checksums is checked by download instead (never trusted on size alone).
+ * - `checksum`: the SHA-256 S3 computed when it received the bytes: from the upload's own answer right
+ *   after an upload (no extra request), else from a HEAD with checksum mode. A server that reports no
+ *   checksums is checked by download instead (never trusted on size alone).
  * - `download`: read the object back and hash it.
  * - `size`: HEAD and compare the size only (for servers without checksums when a download is too costly).
  */
@@ -37,6 +38,24 @@ export async function verifyObject(client: S3Client, expected: ExpectedObject, m
       : { ok: false, reason: `checksum ${head.ChecksumSHA256} != ${expected.checksum}` };
   }
   return verifyByDownload(client, expected);
+}
+
+/**
+ * Checks an object just uploaded. In `checksum` mode the upload's answer already carries the checksum
+ * S3 computed over the bytes it stored (the same value a HEAD would return), so no request is needed;
+ * a server whose answer has none keeps none, and is checked by download.
+ */
+export async function verifyUploadedObject(
+  client: S3Client,
+  expected: ExpectedObject,
+  mode: VerifyMode,
+  uploaded: { readonly etag: string; readonly checksum?: string },
+): Promise<VerifyOutcome> {
+  if (mode !== 'checksum') return verifyObject(client, expected, mode);
+  if (!uploaded.checksum) return verifyByDownload(client, expected);
+  return uploaded.checksum === expected.checksum
+    ? { ok: true, etag: uploaded.etag, by: 'checksum' }
+    : { ok: false, reason: `checksum ${uploaded.checksum} != ${expected.checksum}` };
 }
 
 async function headObject(client: S3Client, expected: ExpectedObject) {

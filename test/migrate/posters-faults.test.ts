@@ -76,6 +76,55 @@ describe('bin/migrate posters: faults', () => {
     expect(uploadsOf(proxy, bucket).filter((request) => keyOf(request, bucket) === key)).toHaveLength(2);
   });
 
+  describe('against a server that checks and reports checksums, like real S3 (the proxy emulates it)', () => {
+    beforeAll(() => {
+      proxy.emulateChecksums = true;
+    });
+    afterAll(() => {
+      proxy.emulateChecksums = false;
+    });
+
+    it('verifies each upload by the checksum the server computed, without another request per object', async () => {
+      const bucket = await createTestBucket(client, 'tk-posters');
+      const { from, state } = await sourceWith(4);
+      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json']);
+      expect(run.exitCode).toBe(0);
+      expect(run.report).toMatchObject({ uploaded: 4, verifiedBy: { checksum: 4, download: 0, size: 0 } });
+      const toBucket = proxy.seen.filter((request) => request.path.startsWith(`/${bucket}`));
+      // The listing, then one PUT per file: no HEAD, no read-back.
+      expect(toBucket.map((request) => request.method).sort()).toEqual(['GET', 'PUT', 'PUT', 'PUT', 'PUT']);
+      expect(toBucket.find((request) => request.method === 'GET')!.query.get('list-type')).toBe('2');
+    });
+
+    it('retries an upload the server refused as corrupted (BadDigest), and the object ends up right', async () => {
+      const bucket = await createTestBucket(client, 'tk-posters');
+      const { from, state, files } = await sourceWith(3);
+      let corrupted = 0;
+      proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/2.') && corrupted++ === 0 ? 'corrupt' : 'pass');
+      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json']);
+      proxy.decide = () => 'pass';
+      expect(run.exitCode).toBe(0);
+      expect(corrupted).toBeGreaterThan(1);
+      expect(run.report).toMatchObject({ uploaded: 3, reuploadedAfterVerify: 0, verifiedBy: { checksum: 3 } });
+      expect(run.report.retries).toBeGreaterThanOrEqual(1);
+      const key = [...(await listKeys(client, bucket)).keys()].find((k) => k.startsWith('posters/p/2.'))!;
+      expect((await getObject(client, bucket, key)).equals(files['p/2.jpg']!)).toBe(true);
+    });
+
+    it('uploads again when the checksum the server reports is not the file\'s', async () => {
+      const bucket = await createTestBucket(client, 'tk-posters');
+      const { from, state } = await sourceWith(3);
+      let misreported = 0;
+      proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/0.') && misreported++ === 0 ? 'misreport' : 'pass');
+      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json']);
+      proxy.decide = () => 'pass';
+      expect(run.exitCode).toBe(0);
+      expect(run.report).toMatchObject({ uploaded: 3, reuploadedAfterVerify: 1, verifiedBy: { checksum: 3 } });
+      const key = [...(await listKeys(client, bucket)).keys()].find((k) => k.startsWith('posters/p/0.'))!;
+      expect(uploadsOf(proxy, bucket).filter((request) => keyOf(request, bucket) === key)).toHaveLength(2);
+    });
+  });
+
   it('detects objects damaged in the server\'s data directory: a resized one on re-run, any with verify-posters and --recheck', async () => {
     const bucket = await createTestBucket(client, 'tk-posters');
     const { from, state, files } = await sourceWith(4);
