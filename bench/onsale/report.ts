@@ -1,4 +1,5 @@
 import type { LedgerReport } from '../../test/faults/support/ledger.ts';
+import type { CpuSplit } from './cpu-meter.ts';
 import type { SelfTime } from './cpu-profile.ts';
 import type { PhaseStats } from './stats.ts';
 
@@ -22,6 +23,8 @@ export interface RushRow {
   phase: PhaseStats;
   endpoint: string;
   seats?: number;
+  /** CPU seconds per process group during the phase (cpu-meter.ts). */
+  cpu?: CpuSplit;
 }
 
 /** One row per phase of the rush: answers/s, successes/s up to the last success (sell-out), latency, errors. */
@@ -38,6 +41,19 @@ export function rushTable(rows: RushRow[]): string {
         seats === undefined ? '-' : stats.successes, soldOut,
         fixed(p50, 1), fixed(p95, 1), fixed(p99, 1), errorSummary(phase, endpoint),
       ];
+    }),
+  );
+}
+
+/** Where each phase's CPU went, per process group, and the machine's CPU per answer. */
+export function cpuTable(rows: RushRow[]): string {
+  const groups = [...new Set(rows.flatMap((row) => Object.keys(row.cpu ?? {})))];
+  return table(
+    ['phase', 'conns', ...groups, 'all', 'µs per answer'],
+    rows.filter((row) => row.cpu).map(({ label, connections, phase, endpoint, cpu }) => {
+      const all = Object.values(cpu!).reduce((sum, seconds) => sum + seconds, 0);
+      const answers = phase.endpoints.get(endpoint)?.count ?? 0;
+      return [label, connections, ...groups.map((group) => fixed(cpu![group] ?? 0, 2)), fixed(all, 2), answers ? fixed((all / answers) * 1e6) : '-'];
     }),
   );
 }

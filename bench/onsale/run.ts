@@ -12,7 +12,8 @@ import { byUserIdHeader, bySessionCookie, holdRush, onsaleVisit } from './flows.
 import { runLoad } from './load.ts';
 import { startBenchPlatform } from './platform.ts';
 import { startScript } from './processes.ts';
-import { ledgerTable, profileTable, rushTable, scenarioTable, type RushRow } from './report.ts';
+import { measureCpu, pidsNamed } from './cpu-meter.ts';
+import { cpuTable, ledgerTable, profileTable, rushTable, scenarioTable, type RushRow } from './report.ts';
 import { PhaseStats } from './stats.ts';
 
 const profile = process.argv.includes('--profile');
@@ -39,24 +40,32 @@ const api = platform.instances.map((instance) => instance.url);
 
 try {
   const rows: RushRow[] = [];
+  const pidsOf = (processes: { child: { pid?: number } }[]) => () => processes.flatMap(({ child }) => (child.pid ? [child.pid] : []));
+  // The same groups for every phase, so the split shows what each way of holding costs the machine.
+  const cpuGroups = {
+    'API instances': pidsOf(platform.instances),
+    'floor / lock server': pidsOf([floor, ...monolith]),
+    Redis: () => pidsNamed('redis-server'),
+    MariaDB: () => pidsNamed('mariadbd', 'mysqld'),
+  };
   const floorPhase = async (connections: number) => {
     const phase = new PhaseStats();
-    await runLoad({
+    const { cpu } = await measureCpu(cpuGroups, () => runLoad({
       targets: [floor.url], connections, durationMs: phaseMs, stats: phase,
       user: async ({ send, running }) => {
         while (running()) await send('ping', { method: 'GET', path: '/' });
       },
-    });
-    rows.push({ label: '(a) floor: bare Koa, 1 process', connections, phase, endpoint: 'ping' });
+    }));
+    rows.push({ label: '(a) floor: bare Koa, 1 process', connections, phase, endpoint: 'ping', cpu });
   };
   const rushPhase = async (label: string, targets: string[], connections: number, monolithWay: boolean, record = true) => {
     const { eventId, seatIds } = await platform.createEvent(scenario.sections);
     const phase = new PhaseStats();
-    await runLoad({
+    const { cpu } = await measureCpu(cpuGroups, () => runLoad({
       targets, connections, durationMs: record ? phaseMs : 2_000, stats: phase,
       user: holdRush({ eventId, seatIds, buyers: platform.buyers, connections, identify: monolithWay ? byUserIdHeader : bySessionCookie }),
-    });
-    if (record) rows.push({ label, connections, phase, endpoint: 'hold', seats: seatIds.length });
+    }));
+    if (record) rows.push({ label, connections, phase, endpoint: 'hold', seats: seatIds.length, cpu });
   };
 
   // Warm-up (JIT, pools, caches), not recorded.
@@ -88,6 +97,8 @@ try {
   const at = (label: string, connections: number) => rows.find((row) => row.label.startsWith(label) && row.connections === connections)!;
   console.log('## Front-row rush: hold requests (fresh 5,090-seat event per phase; most first attempts want the same 40 seats)\n');
   console.log(rushTable(rows) + '\n');
+  console.log('CPU seconds per phase, by process group (2 cores: at most 2 s per second of the phase); µs per answer = all CPU ÷ answers\n');
+  console.log(cpuTable(rows) + '\n');
   for (const connections of [256, 64]) {
     const gate = at('Redis', connections).phase;
     const lock = at('(b)', connections).phase;
