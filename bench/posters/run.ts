@@ -8,7 +8,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { writePosterFiles } from '../../migrate/fixtures/poster-files.ts';
-import { median, measure, processCpuSeconds, type Measurement } from './measure.ts';
+import { processCpuSeconds } from '../process-cpu.ts';
+import { median, measure, type Measurement } from './measure.ts';
 import { awsTool, findBinary, migrateTool, rcloneTool, S3_CREDENTIALS, type Tool } from './tools.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
