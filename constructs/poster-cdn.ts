@@ -30,6 +30,11 @@ export interface PosterCdnProps {
   readonly apiOriginDomainName?: string;
   /** @default '/api/*' */
   readonly apiPathPattern?: string;
+  /**
+   * Headers CloudFront adds to every request it sends to the API origin, e.g. the secret the load
+   * balancer requires (WebTier `requiredHeader`). Pass secrets as a dynamic reference. @default - none
+   */
+  readonly apiOriginHeaders?: Record<string, string>;
   /** Countries (ISO 3166-1 alpha-2) allowed to reach the site. @default - all countries */
   readonly allowedCountries?: readonly string[];
   /** Days noncurrent poster versions are kept. @default 30 */
@@ -120,7 +125,9 @@ export class PosterCdn extends Construct {
           cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
           responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         },
-        ...(props.apiLoadBalancer ? { [props.apiPathPattern ?? '/api/*']: this.apiBehavior(props.apiLoadBalancer, props.apiOriginDomainName) } : {}),
+        ...(props.apiLoadBalancer
+          ? { [props.apiPathPattern ?? '/api/*']: this.apiBehavior(props.apiLoadBalancer, props.apiOriginDomainName, props.apiOriginHeaders) }
+          : {}),
       },
     });
     if (props.siteDirectory) this.site = new SiteDeployment(this, 'Site', { directory: props.siteDirectory, bucket: this.bucket });
@@ -128,10 +135,18 @@ export class PosterCdn extends Construct {
   }
 
   /** The API behaviour: never cached, every method, cookies, query strings and headers (but Host) forwarded. */
-  private apiBehavior(loadBalancer: elbv2.IApplicationLoadBalancer, originDomainName?: string): cloudfront.BehaviorOptions {
+  private apiBehavior(
+    loadBalancer: elbv2.IApplicationLoadBalancer,
+    originDomainName?: string,
+    customHeaders?: Record<string, string>,
+  ): cloudfront.BehaviorOptions {
     const origin = originDomainName
-      ? new origins.HttpOrigin(originDomainName, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2] })
-      : new origins.LoadBalancerV2Origin(loadBalancer, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY });
+      ? new origins.HttpOrigin(originDomainName, {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          customHeaders,
+        })
+      : new origins.LoadBalancerV2Origin(loadBalancer, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY, customHeaders });
     return {
       origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

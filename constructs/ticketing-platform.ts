@@ -61,6 +61,8 @@ export interface TicketingPlatformProps {
 
 /** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
 const DEREGISTRATION_DELAY = Duration.seconds(30);
+/** The header by which the load balancer knows a request came through this stack's CloudFront distribution. */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
 /**
  * The ticketing platform: network, web tier, database, cache and CDN composed, the app role granted
@@ -73,6 +75,8 @@ export class TicketingPlatform extends Construct {
   public readonly cache: Cache;
   public readonly cdn: PosterCdn;
   public readonly secretsKey: kms.Key;
+  /** The value CloudFront sends as ORIGIN_VERIFY_HEADER and the load balancer requires. */
+  public readonly originVerify: secretsmanager.Secret;
   public readonly sessionKeys: secretsmanager.Secret;
   public readonly adminPassword: secretsmanager.Secret;
   public readonly apiBundle: s3assets.Asset;
@@ -120,6 +124,22 @@ export class TicketingPlatform extends Construct {
       logEncryptionKey: net.logEncryptionKey,
     });
 
+    this.secretsKey = new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, description: 'Encrypts the API session keys, admin password and CloudFront origin secret' });
+    // CloudFront's prefix list admits every distribution; this secret header admits only ours.
+    this.originVerify = new secretsmanager.Secret(this, 'OriginVerify', {
+      description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront adds to API requests; the load balancer refuses requests without it`,
+      encryptionKey: this.secretsKey,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      this.originVerify,
+      [nagRule('AwsSolutions', 'SMG4'), ...complianceRules('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
+      'Read only by CloudFormation (dynamic references in the distribution and the listener rule), never by the app: a Lambda rotation would leave both stale, so it rotates by a stack update after a new value is put.',
+    );
+    // A dynamic reference: the template holds {{resolve:secretsmanager:...}}, CloudFormation the value.
+    const originVerifyValue = this.originVerify.secretValue.unsafeUnwrap();
+
     this.webTier = new WebTier(this, 'Web', {
       vpc: net.vpc,
       production,
@@ -138,6 +158,7 @@ export class TicketingPlatform extends Construct {
       logEncryptionKey: net.logEncryptionKey,
       // CloudFront sits in front: rate-limit the viewer address it appends to X-Forwarded-For, not its edge addresses.
       rateLimitKey: 'FORWARDED_IP',
+      requiredHeader: { name: ORIGIN_VERIFY_HEADER, value: originVerifyValue },
     });
     this.cdn = new PosterCdn(this, 'Cdn', {
       production,
@@ -147,9 +168,9 @@ export class TicketingPlatform extends Construct {
       apiOriginDomainName: props.originDomainName,
       allowedCountries: props.allowedCountries,
       siteDirectory: props.siteDirectory,
+      apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyValue },
     });
 
-    this.secretsKey = new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, description: 'Encrypts the API session keys and admin password' });
     this.sessionKeys = new secretsmanager.Secret(this, 'SessionKeys', {
       description: 'SESSION_KEYS of the API: comma-separated, newest first; prepend a key to rotate without logging users out',
       encryptionKey: this.secretsKey,

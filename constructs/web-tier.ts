@@ -85,6 +85,19 @@ export interface WebTierProps {
   readonly serverAccessLogsBucket?: s3.IBucket;
   /** Key that encrypts the WAF log group. @default a new key */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * A header every request must carry to reach the app (e.g. a secret CloudFront adds at its origin);
+   * others get 403 from the load balancer. Without it, a security group that admits CloudFront's
+   * prefix list admits every CloudFront distribution, not only this stack's.
+   * @default - none: the security group alone decides
+   */
+  readonly requiredHeader?: RequiredHeader;
+}
+
+/** A request header and the value it must have; pass secrets as a dynamic reference, never a literal. */
+export interface RequiredHeader {
+  readonly name: string;
+  readonly value: string;
 }
 
 /**
@@ -207,6 +220,25 @@ export class WebTier extends Construct {
     // The app is stateless (sessions live in Redis): spread every request.
     this.targetGroup.setAttribute('stickiness.enabled', 'false');
 
+    // What the listener that serves the app does by default: forward, or (with a required header) refuse,
+    // forwarding only requests that carry the header.
+    const serveApp = (listener: elbv2.ApplicationListener): void => {
+      if (!props.requiredHeader) {
+        listener.addTargetGroups('App', { targetGroups: [this.targetGroup] });
+        return;
+      }
+      listener.addAction('App', {
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.httpHeader(props.requiredHeader.name, [props.requiredHeader.value])],
+        action: elbv2.ListenerAction.forward([this.targetGroup]),
+      });
+    };
+    const refuse = props.requiredHeader
+      ? elbv2.ListenerAction.fixedResponse(403, {
+          contentType: 'application/json',
+          messageBody: '{"error":{"code":"forbidden","message":"Use the site\'s address."}}',
+        })
+      : undefined;
     if (props.certificate) {
       this.httpsListener = this.loadBalancer.addListener('Https', {
         port: 443,
@@ -214,8 +246,9 @@ export class WebTier extends Construct {
         open: false,
         certificates: [props.certificate],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultTargetGroups: [this.targetGroup],
+        ...(refuse ? { defaultAction: refuse } : {}),
       });
+      serveApp(this.httpsListener);
       this.httpListener = this.loadBalancer.addListener('Http', {
         port: 80,
         open: false,
@@ -227,7 +260,8 @@ export class WebTier extends Construct {
         'This port 80 listener carries no content: its only action is a permanent redirect to the HTTPS listener, which uses the ACM certificate.',
       );
     } else {
-      this.httpListener = this.loadBalancer.addListener('Http', { port: 80, open: false, defaultTargetGroups: [this.targetGroup] });
+      this.httpListener = this.loadBalancer.addListener('Http', { port: 80, open: false, ...(refuse ? { defaultAction: refuse } : {}) });
+      serveApp(this.httpListener);
       acknowledge(
         this.httpListener,
         [...complianceRules('ALBHttpToHttpsRedirection'), ...complianceRules('ELBv2ACMCertificateRequired')],

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readValidationSummary } from '../../constructs/nag/validation-summary.ts';
 import { logicalId, synthesisePlatform, type SynthesisedPlatform } from './support/cdk-app.ts';
+import { expectOriginSecretBetweenCdnAndLoadBalancer } from './support/origin-secret.ts';
 import { acknowledgementsUnder } from './support/nag.ts';
 import { ingressRules, launchTemplateUserData } from './support/security-groups.ts';
 
@@ -30,11 +31,18 @@ describe('dev platform', () => {
   });
 
   it('serves plain HTTP from the load balancer (no HTTPS listener) without deletion protection', () => {
-    dev.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    // Plain HTTP, refusing by default: only requests with CloudFront's origin secret are forwarded (below).
+    dev.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '403' }) })],
+    });
     expect(Object.values(dev.template.findResources('AWS::ElasticLoadBalancingV2::Listener', { Properties: { Protocol: 'HTTPS' } }))).toHaveLength(0);
     dev.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
     });
+  });
+
+  it('forwards only requests that carry the origin secret CloudFront adds, read from Secrets Manager at deploy time', () => {
+    expectOriginSecretBetweenCdnAndLoadBalancer(dev);
   });
 
   it('admits no address range: only CloudFront reaches the load balancer, on 80 (its HTTP origin) alone', () => {

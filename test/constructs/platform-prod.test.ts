@@ -4,6 +4,7 @@ import { SECRET_VARIABLES } from '../../constructs/api-user-data.ts';
 import { NAG_PACK_NAMES } from '../../constructs/nag/acknowledge.ts';
 import { readValidationSummary } from '../../constructs/nag/validation-summary.ts';
 import { logicalId, synthesisePlatform, type SynthesisedPlatform } from './support/cdk-app.ts';
+import { expectOriginSecretBetweenCdnAndLoadBalancer } from './support/origin-secret.ts';
 import { acknowledgementsUnder } from './support/nag.ts';
 import { ingressRules, launchTemplateUserData } from './support/security-groups.ts';
 
@@ -44,6 +45,10 @@ describe('prod platform: who reaches whom', () => {
     // One port: a prefix list rule weighs the list's 55 entries against the group's 60-rule quota.
     expect(rules.filter((rule) => rule.group === lb)).toEqual([{ group: lb, source: CLOUDFRONT_ORIGIN_FACING_US_EAST_1, fromPort: 443, toPort: 443 }]);
     expect(prod.template.toJSON()).not.toHaveProperty(['Resources', lb, 'Properties', 'SecurityGroupIngress']);
+  });
+
+  it('forwards only requests that carry the origin secret CloudFront adds, read from Secrets Manager at deploy time', () => {
+    expectOriginSecretBetweenCdnAndLoadBalancer(prod);
   });
 
   it('no longer acknowledges open ingress (EC23) on the load balancer group', () => {
