@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { acknowledgePosterCdnFindings } from './poster-cdn-findings.ts';
 import { createSecureBucket } from './secure-bucket.ts';
 import { SiteDeployment, singlePageAppRewrite } from './site-deployment.ts';
+import { siteResponseHeaders } from './site-response-headers.ts';
 import { WebAcl } from './web-acl.ts';
 
 export interface PosterCdnProps {
@@ -113,7 +114,7 @@ export class PosterCdn extends Construct {
         origin: bucketOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: siteResponseHeaders(this, 'SiteHeaders'),
         functionAssociations: props.siteDirectory
           ? [{ function: singlePageAppRewrite(this, 'SiteRewrite'), eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }]
           : undefined,

@@ -1,6 +1,7 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { siteContentSecurityPolicy } from '../../app/http/content-security-policy.ts';
 import { PosterCdn } from '../../constructs/poster-cdn.ts';
 import { newStack } from './support/cdk-app.ts';
 
@@ -16,9 +17,21 @@ describe('PosterCdn', () => {
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3-access/' }),
     });
     template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
+    // The site gets the buyer page's CSP (the same string the API sends); posters keep the managed security headers.
+    const [headersPolicy] = Object.keys(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: siteContentSecurityPolicy, Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31_536_000 }),
+        }),
+      }),
+    });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03' }),
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: { Ref: headersPolicy } }),
+        CacheBehaviors: Match.arrayWith([Match.objectLike({ PathPattern: '/posters/*', ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03' })]),
         Logging: Match.anyValue(),
         Restrictions: Match.absent(),
       }),

@@ -2,23 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { send } from '@koa/send';
 import type { Middleware } from 'koa';
 import type { AppState } from '../context.ts';
+import { siteContentSecurityPolicy } from '../content-security-policy.ts';
 
 /** Where `npm run build:web` (and `npm ci`'s prepare step) writes the buyer page. */
 export const defaultSiteDirectory = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
 const oneYearMs = 365 * 24 * 60 * 60 * 1000;
-
-// Posters come from the S3 / CloudFront URL the API returns, so images may be cross-origin.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: https: http:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join('; ');
 
 /**
  * Serves the built buyer page for GET/HEAD outside `/api/`: hashed files under `/assets/` are cached for a
@@ -34,7 +23,7 @@ export function staticSite(root: string = defaultSiteDirectory): Middleware<AppS
     try {
       if (isPage) {
         ctx.set('Cache-Control', 'no-cache');
-        ctx.set('Content-Security-Policy', contentSecurityPolicy);
+        ctx.set('Content-Security-Policy', siteContentSecurityPolicy);
         await send(ctx, 'index.html', { root, index: false });
         if (ctx.fresh) ctx.status = 304;
       } else {

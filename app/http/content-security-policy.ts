@@ -1,0 +1,15 @@
+/**
+ * The buyer page's Content-Security-Policy, one string for both ways it is served: by the API
+ * (routes/site.ts, `npm start`) and by CloudFront from the bucket (constructs/poster-cdn.ts).
+ * Posters come from the S3 / CloudFront URL the API returns, so images may be cross-origin.
+ */
+export const siteContentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: https: http:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
