@@ -1,19 +1,11 @@
 import { writeFile, truncate } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestBucket, localS3Client } from '../support/s3.ts';
-import { keyOf, startFaultProxy, uploadsOf, type FaultProxy } from './posters/fault-proxy.ts';
-import { getObject, jpegBytes, listKeys, migrate, objectFileOnDisk, tempDirs, writeFiles } from './posters/harness.ts';
+import { createTestBucket } from '../support/s3.ts';
+import { keyOf, uploadsOf } from './posters/fault-proxy.ts';
+import { getObject, jpegBytes, listKeys, migrate, objectFileOnDisk, tempDirs, useS3WithFaultProxy, writeFiles } from './posters/harness.ts';
 
 describe('bin/migrate posters: faults', () => {
-  const client = localS3Client();
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    proxy = await startFaultProxy(inject('s3Endpoint'));
-  });
-  afterAll(async () => {
-    await proxy.close();
-    client.destroy();
-  });
+  const s3 = useS3WithFaultProxy();
 
   async function sourceWith(count: number, size = 30_000) {
     const dirs = await tempDirs();
@@ -24,11 +16,11 @@ describe('bin/migrate posters: faults', () => {
   }
 
   it('survives 503 SlowDown and dropped connections by retrying, and every object ends up right', async () => {
-    const bucket = await createTestBucket(client, 'tk-posters');
+    const bucket = await createTestBucket(s3.client, 'tk-posters');
     const { from, state, files } = await sourceWith(12);
     let puts = 0;
     let faults = 0;
-    proxy.decide = (request) => {
+    s3.proxy.decide = (request) => {
       if (!request.path.startsWith(`/${bucket}/`) || request.method !== 'PUT') return 'pass';
       // Every other upload request fails, alternately throttled and cut off, six times in all.
       puts += 1;
@@ -36,101 +28,101 @@ describe('bin/migrate posters: faults', () => {
       faults += 1;
       return faults % 2 ? 'slowdown' : 'drop';
     };
-    const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json', '--concurrency', '4']);
-    proxy.decide = () => 'pass';
+    const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', s3.proxy.endpoint, '--state-dir', state, '--json', '--concurrency', '4']);
+    s3.proxy.decide = () => 'pass';
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(faults).toBe(6);
     expect(run.report).toMatchObject({ uploaded: 12, failed: [] });
-    const keys = await listKeys(client, bucket);
+    const keys = await listKeys(s3.client, bucket);
     expect(keys.size).toBe(12);
     for (const [relative, bytes] of Object.entries(files)) {
       const key = [...keys.keys()].find((k) => k.startsWith(`posters/${relative.replace('.jpg', '.')}`))!;
-      expect((await getObject(client, bucket, key)).equals(bytes)).toBe(true);
+      expect((await getObject(s3.client, bucket, key)).equals(bytes)).toBe(true);
     }
   });
 
   it('reports a file that keeps failing with exit code 1 and still uploads the rest', async () => {
-    const bucket = await createTestBucket(client, 'tk-posters');
+    const bucket = await createTestBucket(s3.client, 'tk-posters');
     const { from, state } = await sourceWith(5);
-    proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/3.') ? 'drop' : 'pass');
-    const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json', '--retries', '2']);
-    proxy.decide = () => 'pass';
+    s3.proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/3.') ? 'drop' : 'pass');
+    const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', s3.proxy.endpoint, '--state-dir', state, '--json', '--retries', '2']);
+    s3.proxy.decide = () => 'pass';
     expect(run.exitCode).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: 1 file\(s\) not uploaded and verified, first: p\/3\.jpg: /)]);
     expect(run.report).toMatchObject({ uploaded: 4, failed: [{ path: 'p/3.jpg' }] });
-    expect((await listKeys(client, bucket)).size).toBe(4);
+    expect((await listKeys(s3.client, bucket)).size).toBe(4);
   });
 
   it('finds an object that arrived wrong on the server (s3rver keeps no checksum) and uploads it again', async () => {
-    const bucket = await createTestBucket(client, 'tk-posters');
+    const bucket = await createTestBucket(s3.client, 'tk-posters');
     const { from, state, files } = await sourceWith(3);
     let corrupted = 0;
-    proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/1.') && corrupted++ === 0 ? 'corrupt' : 'pass');
-    const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json']);
-    proxy.decide = () => 'pass';
+    s3.proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/1.') && corrupted++ === 0 ? 'corrupt' : 'pass');
+    const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', s3.proxy.endpoint, '--state-dir', state, '--json']);
+    s3.proxy.decide = () => 'pass';
     expect(run.exitCode).toBe(0);
     expect(run.report).toMatchObject({ uploaded: 3, reuploadedAfterVerify: 1 });
-    const key = [...(await listKeys(client, bucket)).keys()].find((k) => k.startsWith('posters/p/1.'))!;
-    expect((await getObject(client, bucket, key)).equals(files['p/1.jpg']!)).toBe(true);
-    expect(uploadsOf(proxy, bucket).filter((request) => keyOf(request, bucket) === key)).toHaveLength(2);
+    const key = [...(await listKeys(s3.client, bucket)).keys()].find((k) => k.startsWith('posters/p/1.'))!;
+    expect((await getObject(s3.client, bucket, key)).equals(files['p/1.jpg']!)).toBe(true);
+    expect(uploadsOf(s3.proxy, bucket).filter((request) => keyOf(request, bucket) === key)).toHaveLength(2);
   });
 
-  describe('against a server that checks and reports checksums, like real S3 (the proxy emulates it)', () => {
+  describe('against a server that checks and reports checksums, like real S3 (the s3.proxy emulates it)', () => {
     beforeAll(() => {
-      proxy.emulateChecksums = true;
+      s3.proxy.emulateChecksums = true;
     });
     afterAll(() => {
-      proxy.emulateChecksums = false;
+      s3.proxy.emulateChecksums = false;
     });
 
     it('verifies each upload by the checksum the server computed, without another request per object', async () => {
-      const bucket = await createTestBucket(client, 'tk-posters');
+      const bucket = await createTestBucket(s3.client, 'tk-posters');
       const { from, state } = await sourceWith(4);
-      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json']);
+      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', s3.proxy.endpoint, '--state-dir', state, '--json']);
       expect(run.exitCode).toBe(0);
       expect(run.report).toMatchObject({ uploaded: 4, verifiedBy: { checksum: 4, download: 0, size: 0 } });
-      const toBucket = proxy.seen.filter((request) => request.path.startsWith(`/${bucket}`));
+      const toBucket = s3.proxy.seen.filter((request) => request.path.startsWith(`/${bucket}`));
       // The listing, then one PUT per file: no HEAD, no read-back.
       expect(toBucket.map((request) => request.method).sort()).toEqual(['GET', 'PUT', 'PUT', 'PUT', 'PUT']);
       expect(toBucket.find((request) => request.method === 'GET')!.query.get('list-type')).toBe('2');
     });
 
     it('retries an upload the server refused as corrupted (BadDigest), and the object ends up right', async () => {
-      const bucket = await createTestBucket(client, 'tk-posters');
+      const bucket = await createTestBucket(s3.client, 'tk-posters');
       const { from, state, files } = await sourceWith(3);
       let corrupted = 0;
-      proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/2.') && corrupted++ === 0 ? 'corrupt' : 'pass');
-      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json']);
-      proxy.decide = () => 'pass';
+      s3.proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/2.') && corrupted++ === 0 ? 'corrupt' : 'pass');
+      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', s3.proxy.endpoint, '--state-dir', state, '--json']);
+      s3.proxy.decide = () => 'pass';
       expect(run.exitCode).toBe(0);
       expect(corrupted).toBeGreaterThan(1);
       expect(run.report).toMatchObject({ uploaded: 3, reuploadedAfterVerify: 0, verifiedBy: { checksum: 3 } });
       expect(run.report.retries).toBeGreaterThanOrEqual(1);
-      const key = [...(await listKeys(client, bucket)).keys()].find((k) => k.startsWith('posters/p/2.'))!;
-      expect((await getObject(client, bucket, key)).equals(files['p/2.jpg']!)).toBe(true);
+      const key = [...(await listKeys(s3.client, bucket)).keys()].find((k) => k.startsWith('posters/p/2.'))!;
+      expect((await getObject(s3.client, bucket, key)).equals(files['p/2.jpg']!)).toBe(true);
     });
 
     it('uploads again when the checksum the server reports is not the file\'s', async () => {
-      const bucket = await createTestBucket(client, 'tk-posters');
+      const bucket = await createTestBucket(s3.client, 'tk-posters');
       const { from, state } = await sourceWith(3);
       let misreported = 0;
-      proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/0.') && misreported++ === 0 ? 'misreport' : 'pass');
-      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--json']);
-      proxy.decide = () => 'pass';
+      s3.proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/p/0.') && misreported++ === 0 ? 'misreport' : 'pass');
+      const run = await migrate(['posters', '--from', from, '--bucket', bucket, '--endpoint', s3.proxy.endpoint, '--state-dir', state, '--json']);
+      s3.proxy.decide = () => 'pass';
       expect(run.exitCode).toBe(0);
       expect(run.report).toMatchObject({ uploaded: 3, reuploadedAfterVerify: 1, verifiedBy: { checksum: 3 } });
-      const key = [...(await listKeys(client, bucket)).keys()].find((k) => k.startsWith('posters/p/0.'))!;
-      expect(uploadsOf(proxy, bucket).filter((request) => keyOf(request, bucket) === key)).toHaveLength(2);
+      const key = [...(await listKeys(s3.client, bucket)).keys()].find((k) => k.startsWith('posters/p/0.'))!;
+      expect(uploadsOf(s3.proxy, bucket).filter((request) => keyOf(request, bucket) === key)).toHaveLength(2);
     });
   });
 
   it('detects objects damaged in the server\'s data directory: a resized one on re-run, any with verify-posters and --recheck', async () => {
-    const bucket = await createTestBucket(client, 'tk-posters');
+    const bucket = await createTestBucket(s3.client, 'tk-posters');
     const { from, state, files } = await sourceWith(4);
     const args = ['--from', from, '--bucket', bucket, '--endpoint', inject('s3Endpoint'), '--state-dir', state, '--json'];
     expect((await migrate(['posters', ...args])).exitCode).toBe(0);
-    const keys = [...(await listKeys(client, bucket)).keys()].sort();
+    const keys = [...(await listKeys(s3.client, bucket)).keys()].sort();
 
     // Same size, different bytes: only a checksum comparison can tell.
     const flipped = objectFileOnDisk(bucket, keys[0]!);
@@ -154,13 +146,13 @@ describe('bin/migrate posters: faults', () => {
   });
 
   it('detects a file changed between runs and uploads the new content under a new key', async () => {
-    const bucket = await createTestBucket(client, 'tk-posters');
+    const bucket = await createTestBucket(s3.client, 'tk-posters');
     const { from, state } = await sourceWith(2);
     const args = ['posters', '--from', from, '--bucket', bucket, '--endpoint', inject('s3Endpoint'), '--state-dir', state, '--json'];
     await migrate(args);
     await writeFiles(from, { 'p/0.jpg': jpegBytes(30_000, 99) });
     const rerun = await migrate(args);
     expect(rerun.report).toMatchObject({ uploaded: 1, unchanged: 1 });
-    expect((await listKeys(client, bucket)).size).toBe(3); // the old version keeps serving rows not yet rewritten
+    expect((await listKeys(s3.client, bucket)).size).toBe(3); // the old version keeps serving rows not yet rewritten
   });
 });

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { createTestBucket, localS3Client } from '../support/s3.ts';
-import { startFaultProxy, type FaultProxy } from './posters/fault-proxy.ts';
-import { jpegBytes, listKeys, migrate, tempDirs, writeFiles } from './posters/harness.ts';
+import { createTestBucket } from '../support/s3.ts';
+import { jpegBytes, listKeys, migrate, tempDirs, useS3WithFaultProxy, writeFiles } from './posters/harness.ts';
 
 const LEGACY_ROOT = '/var/www/monolith/public/uploads';
 
@@ -41,42 +40,36 @@ async function legacyDatabase(withKeyColumn: boolean): Promise<TestDatabase & { 
 }
 
 describe('bin/migrate posters --rewrite-db', () => {
-  const client = localS3Client();
-  let proxy: FaultProxy;
+  const s3 = useS3WithFaultProxy();
   const databases: TestDatabase[] = [];
-  beforeAll(async () => {
-    proxy = await startFaultProxy(inject('s3Endpoint'));
-  });
   afterAll(async () => {
-    await proxy.close();
-    client.destroy();
     await Promise.all(databases.map((database) => database.drop()));
   });
 
   async function setUp(withKeyColumn = true) {
     const database = await legacyDatabase(withKeyColumn);
     databases.push(database);
-    const bucket = await createTestBucket(client, 'tk-posters');
+    const bucket = await createTestBucket(s3.client, 'tk-posters');
     const { from, state } = await tempDirs();
     // The files were copied off the monolith: same tree, another root. gone.jpg was never copied.
     await writeFiles(from, { '2019/a b.jpg': jpegBytes(40_000, 1), '2019/Zoë.jpg': jpegBytes(41_000, 2), '2020/flaky.jpg': jpegBytes(42_000, 3) });
-    const args = ['--from', from, '--bucket', bucket, '--endpoint', proxy.endpoint, '--state-dir', state, '--rewrite-db', database.url, '--json'];
+    const args = ['--from', from, '--bucket', bucket, '--endpoint', s3.proxy.endpoint, '--state-dir', state, '--rewrite-db', database.url, '--json'];
     return { database, bucket, args };
   }
 
   it('points rows at verified objects only, is safe to re-run, is checked by verify-posters and rolls back', async () => {
     const { database, bucket, args } = await setUp();
     // flaky.jpg never gets through: its row must keep pointing at nothing new.
-    proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/2020/flaky.') ? 'drop' : 'pass');
+    s3.proxy.decide = (request) => (request.method === 'PUT' && request.path.includes('/2020/flaky.') ? 'drop' : 'pass');
     const first = await migrate(['posters', ...args, '--retries', '1']);
-    proxy.decide = () => 'pass';
+    s3.proxy.decide = () => 'pass';
     expect(first.exitCode).toBe(1);
     expect(first.report.rewrite).toMatchObject({
       rows: 5, rewritten: 2, withoutPath: 1, conflicts: 0,
       missingFile: [{ id: 3, path: `${LEGACY_ROOT}/2020/gone.jpg` }],
       notVerified: [{ id: 5, path: `${LEGACY_ROOT}/2020/flaky.jpg` }],
     });
-    const keys = await listKeys(client, bucket);
+    const keys = await listKeys(s3.client, bucket);
     const rows = await database.query('SELECT id, poster_path, poster_key FROM events ORDER BY id');
     expect(rows.map((row) => row.poster_key)).toEqual([
       expect.stringMatching(/^posters\/2019\/a b\.[0-9a-f]{16}\.jpg$/), expect.stringMatching(/^posters\/2019\/Zoë\.[0-9a-f]{16}\.jpg$/), null, null, null,
@@ -91,7 +84,7 @@ describe('bin/migrate posters --rewrite-db', () => {
 
     expect((await migrate(['verify-posters', ...args])).exitCode).toBe(0);
     const [first_] = await database.query('SELECT poster_key FROM events WHERE id = 1');
-    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: first_.poster_key }));
+    await s3.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: first_.poster_key }));
     const verify = await migrate(['verify-posters', ...args]);
     expect(verify.exitCode).toBe(1);
     expect(verify.report.rows).toEqual({ checked: 3, missingObject: [{ id: 1, key: first_.poster_key }] });
@@ -111,7 +104,7 @@ describe('bin/migrate posters --rewrite-db', () => {
     expect(run.stderr.trim().split('\n')).toEqual([
       'error: column events.poster_key does not exist: start the API once against this database (its migration adds it) or pass --key-column',
     ]);
-    expect((await listKeys(client, bucket)).size).toBe(0);
+    expect((await listKeys(s3.client, bucket)).size).toBe(0);
     expect(await database.query("SHOW COLUMNS FROM events LIKE 'poster_key'")).toEqual([]);
   });
 });

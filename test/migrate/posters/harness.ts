@@ -2,7 +2,9 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { localS3Client } from '../../support/s3.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { runCli } from '../../../migrate/cli.ts';
 import { commands } from '../../../migrate/commands/index.ts';
 
@@ -16,6 +18,22 @@ export interface CliRun {
 
 /** Credentials s3rver accepts; passed as the CLI's env, never set on process.env. */
 export const S3_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
+
+/**
+ * For one describe block: an S3 client of the run's local S3 server and a fault proxy in front of it,
+ * started before the block's tests and closed after them. Read `proxy` inside tests, not at definition.
+ */
+export function useS3WithFaultProxy(): { readonly client: S3Client; readonly proxy: FaultProxy } {
+  const s3 = { client: localS3Client() } as { client: S3Client; proxy: FaultProxy };
+  beforeAll(async () => {
+    s3.proxy = await startFaultProxy(inject('s3Endpoint'));
+  });
+  afterAll(async () => {
+    await s3.proxy.close();
+    s3.client.destroy();
+  });
+  return s3;
+}
 
 /** Runs `bin/migrate <argv>` in this process (same code path as the shim, without Node start-up). */
 export async function migrate(argv: string[]): Promise<CliRun> {
