@@ -1,21 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LEGACY_BUYER } from '../../migrate/fixtures/legacy-dataset.ts';
+import { freePort } from '../../test/support/wait.ts';
 
 const API_BIN = fileURLToPath(new URL('../../bin/api', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitForReady(base: string, exited: () => boolean): Promise<void> {
   const deadline = Date.now() + 60_000;

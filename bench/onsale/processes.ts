@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitUntil } from '../../test/faults/support/api-process.ts';
+import { freePort, waitUntil } from '../../test/support/wait.ts';
 
 export interface NodeProcess {
   url: string;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import { freePort } from '../support/wait.ts';
 
 let platform: TestPlatform;
 let instance: TestInstance;
@@ -16,14 +16,6 @@ afterAll(() => platform.stop());
 
 function sessionCookie(setCookie: string[]): string | undefined {
   return setCookie.find((cookie) => cookie.startsWith('tk.sid='));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 /** A second API instance in its own process (bin/api), on the same MySQL, Redis and bucket. */

@@ -2,7 +2,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
@@ -13,6 +12,7 @@ import { createRedisClient, waitForRedis } from '../../app/infra/redis/client.ts
 import { createTestPlatform, organizer, testEnv, type TestPlatform } from '../support/api.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { HttpClient, logIn } from '../support/http-client.ts';
+import { freePort } from '../support/wait.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -139,12 +139,7 @@ describe('graceful shutdown', () => {
     const platform: TestPlatform = await createTestPlatform();
     cleanups.push(() => platform.stop());
     await platform.startInstance(); // migrates and creates the organizer
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const env = testEnv(platform.database, platform.keyPrefix, platform.bucket);
     const child = spawn('bin/api', { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
     const url = `http://127.0.0.1:${port}`;

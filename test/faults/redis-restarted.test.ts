@@ -1,6 +1,7 @@
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isReady, waitUntil } from './support/api-process.ts';
+import { waitUntil } from '../support/wait.ts';
+import { isReady } from './support/api-process.ts';
 import { checkLedger } from './support/ledger.ts';
 import { startOnsale, type OnsalePlatform } from './support/onsale-platform.ts';
 import { OwnRedisServer } from './support/redis-server.ts';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { waitUntil } from '../faults/support/api-process.ts';
+import { waitUntil } from '../support/wait.ts';
 import { createTestBucket } from '../support/s3.ts';
 import { keyOf, uploadsOf } from './posters/fault-proxy.ts';
 import { jpegBytes, listKeys, migrate, S3_ENV, tempDirs, useS3WithFaultProxy, writeFiles } from './posters/harness.ts';

@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { freePort } from './wait.ts';
 
 /** A throwaway MariaDB server (own datadir, socket and free port): the stand-in for RDS in tests. */
 export interface MariadbServer {
@@ -32,17 +32,6 @@ function findBinary(name: string): string {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error(`${name} not found: install mariadb-server`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitUntilReady(port: number, child: ChildProcess, errorLog: string): Promise<void> {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, waitUntil } from './api-process.ts';
+import { freePort, waitUntil } from '../../support/wait.ts';
 
 /**
  * A Redis of the test's own on a free loopback port, with no persistence: stopping it loses everything,
