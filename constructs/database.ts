@@ -108,13 +108,26 @@ export class Database extends Construct {
       configurations: [{ name: 'MARIADB_AUDIT_PLUGIN', settings: { SERVER_AUDIT_EVENTS: 'CONNECT,QUERY_DDL' } }],
     });
 
-    this.instance = new rds.DatabaseInstance(this, 'Resource', {
-      engine,
+    // What the primary and every read replica share: placement, monitoring, logs, TLS, no public address.
+    const common = {
       instanceType: settings.instanceType,
       vpc: props.vpc,
       vpcSubnets: subnets,
       securityGroups: [this.securityGroup],
       port: settings.port,
+      parameterGroup: this.parameterGroup,
+      deletionProtection: settings.deletionProtection,
+      monitoringInterval: Duration.seconds(30),
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+      cloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+    };
+    this.instance = new rds.DatabaseInstance(this, 'Resource', {
+      ...common,
+      engine,
       databaseName: settings.databaseName,
       // Characters a URL or a shell would mangle are excluded, so the password drops into DATABASE_URL as is.
       credentials: rds.Credentials.fromGeneratedSecret(settings.username, { encryptionKey: this.encryptionKey, excludeCharacters: settings.excludeCharacters }),
@@ -124,20 +137,11 @@ export class Database extends Construct {
       maxAllocatedStorage: settings.maxAllocatedStorageGiB,
       storageEncrypted: true,
       storageEncryptionKey: this.encryptionKey,
-      parameterGroup: this.parameterGroup,
       optionGroup: this.optionGroup,
       backupRetention: settings.backupRetention,
       deleteAutomatedBackups: false,
       copyTagsToSnapshot: true,
-      deletionProtection: settings.deletionProtection,
       removalPolicy: settings.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
-      monitoringInterval: Duration.seconds(30),
-      enablePerformanceInsights: true,
-      performanceInsightEncryptionKey: this.encryptionKey,
-      cloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
-      autoMinorVersionUpgrade: true,
-      publiclyAccessible: false,
-      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
     });
     this.secret = this.instance.secret!;
 
@@ -160,23 +164,10 @@ export class Database extends Construct {
     for (let index = 1; index <= settings.readReplicas; index++) {
       this.readReplicas.push(
         new rds.DatabaseInstanceReadReplica(this, `ReadReplica${index}`, {
+          ...common,
           sourceDatabaseInstance: this.instance,
-          instanceType: settings.instanceType,
-          vpc: props.vpc,
-          vpcSubnets: subnets,
-          securityGroups: [this.securityGroup],
-          port: settings.port,
-          parameterGroup: this.parameterGroup,
           // Encryption (and its key) is inherited from the encrypted source; CloudFormation rejects restating it.
-          monitoringInterval: Duration.seconds(30),
-          enablePerformanceInsights: true,
-          performanceInsightEncryptionKey: this.encryptionKey,
-          cloudwatchLogsExports: ['audit', 'error', 'general', 'slowquery'],
-          autoMinorVersionUpgrade: true,
-          publiclyAccessible: false,
-          deletionProtection: settings.deletionProtection,
           removalPolicy: settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-          caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
         }),
       );
     }
