@@ -4,20 +4,15 @@ import { copyDatabase } from '../operations/copy-database.ts';
 import { ProgressPhases } from '../progress/phases.ts';
 import { formatCopyReport } from '../report/format-copy-report.ts';
 import { mismatchSummary } from '../report/format-verification.ts';
-import { databasePair, type TableSelectionOptions } from './shared-options.ts';
+import { databasePair, type DatabasePairOptions } from './shared-options.ts';
 
-export interface DbOptions extends TableSelectionOptions {
-  source: string;
-  target: string;
-  parallel: number;
-  chunkRows: number;
+export interface DbOptions extends DatabasePairOptions {
   resume?: boolean;
   overwrite?: boolean;
   dryRun?: boolean;
   verify: boolean;
   deferIndexes: boolean;
   stateSchema: string;
-  json?: boolean;
 }
 
 /** Runs `bin/migrate db` (loaded only when that command is chosen, to keep start-up fast). */

@@ -35,8 +35,17 @@ export function resolveDatabaseUrl(url: string, flag: string): ResolvedDatabase 
   return { endpoint, database: requireDatabase(endpoint, flag) };
 }
 
+/** The flags `db` and `verify` share: --source, --target, the table selection, --parallel and --chunk-rows. */
+export interface DatabasePairOptions extends TableSelectionOptions {
+  source: string;
+  target: string;
+  parallel: number;
+  chunkRows: number;
+  json?: boolean;
+}
+
 /** The source/target pair and table selection that `db` and `verify` both pass to their operation. */
-export function databasePair(options: TableSelectionOptions & { source: string; target: string; parallel: number; chunkRows: number }): DatabasePair {
+export function databasePair(options: DatabasePairOptions): DatabasePair {
   const source = resolveDatabaseUrl(options.source, '--source');
   const target = resolveDatabaseUrl(options.target, '--target');
   return {

@@ -5,15 +5,9 @@ import { ProgressPhases } from '../progress/phases.ts';
 import { describeSnapshot } from '../report/format-copy-report.ts';
 import { formatVerification, mismatchSummary } from '../report/format-verification.ts';
 import { textTable } from '../report/text-table.ts';
-import { databasePair, type TableSelectionOptions } from './shared-options.ts';
+import { databasePair, type DatabasePairOptions } from './shared-options.ts';
 
-export interface VerifyOptions extends TableSelectionOptions {
-  source: string;
-  target: string;
-  parallel: number;
-  chunkRows: number;
-  json?: boolean;
-}
+export type VerifyOptions = DatabasePairOptions;
 
 /** Runs `bin/migrate verify` (loaded only when that command is chosen, to keep start-up fast). */
 export async function runVerify(options: VerifyOptions, context: CommandContext): Promise<void> {
