@@ -68,7 +68,7 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   );
 
   app.use(requestContext(deps.logger));
-  app.use(errorHandler());
+  app.use(errorHandler(deps.logger));
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');

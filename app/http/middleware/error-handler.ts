@@ -1,10 +1,11 @@
 import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
 import { AppError, errors } from '../../errors.ts';
 import type { AppState } from '../context.ts';
 import { isDependencyFailure } from '../dependency-failure.ts';
 
 /** Every error leaves as `{"error":{code,message,details}}`; an unreachable MySQL or Redis is a 503, never a 500. */
-export function errorHandler(): Middleware<AppState> {
+export function errorHandler(logger: Logger): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
@@ -15,7 +16,7 @@ export function errorHandler(): Middleware<AppState> {
     } catch (error) {
       const appError = toAppError(error);
       if (appError.status >= 500 && !(error instanceof AppError)) {
-        ctx.state.log?.error({ err: error }, appError.status === 503 ? 'dependency unavailable' : 'unexpected error');
+        logger.error({ err: error, requestId: ctx.state.requestId }, appError.status === 503 ? 'dependency unavailable' : 'unexpected error');
       }
       ctx.status = appError.status;
       if (appError.status === 503) ctx.set('Retry-After', '1');

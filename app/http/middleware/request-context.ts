@@ -5,15 +5,12 @@ import type { AppState } from '../context.ts';
 
 const acceptedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Gives every request an id (the load balancer's or a new one) and a logger that prints it on every line. */
+/** Gives every request an id (the load balancer's or a new one), answers it in X-Request-Id and logs one line per request with it. */
 export function requestContext(logger: Logger): Middleware<AppState> {
   return async (ctx, next) => {
     const incoming = ctx.get('X-Request-Id') || ctx.get('X-Amzn-Trace-Id');
     const requestId = acceptedRequestId.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    // The child logger is made on first use: most requests only write the one line below.
-    let child: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', { get: () => (child ??= logger.child({ requestId })), configurable: true, enumerable: true });
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
     try {
