@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import { createApp } from './create-app.ts';
 import type { Connected } from './connect.ts';
@@ -68,12 +69,11 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
       // Stop accepting connections now, but not (yet) close the idle keep-alive ones: http's close()
       // would do both, so net.Server's own close is called. It resolves once every connection has ended.
       const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
-      const drainStarted = performance.now();
-      // Requests that still come on open connections are served (with Connection: close) until the traffic has stopped.
-      for (let quietFor = performance.now() - lastRequestAt; quietFor < drainQuietMs; quietFor = performance.now() - lastRequestAt) {
-        if (performance.now() - drainStarted > drainTimeoutMs - drainQuietMs) break;
-        await new Promise((resolve) => setTimeout(resolve, drainQuietMs - quietFor));
-      }
+      // Requests that still come on open connections are served (with Connection: close) until none has
+      // come for drainQuietMs; the drain timeout caps the wait.
+      const giveUpAt = performance.now() + drainTimeoutMs - drainQuietMs;
+      const quietFor = () => performance.now() - lastRequestAt;
+      while (quietFor() < drainQuietMs && performance.now() < giveUpAt) await sleep(drainQuietMs - quietFor());
       server.closeIdleConnections();
       await closed;
       clearTimeout(forced);

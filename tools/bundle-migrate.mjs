@@ -15,6 +15,7 @@ const outDir = path.join(root, 'dist', 'migrate');
 // Built beside the live bundle, then swapped in by rename, so a bin/migrate starting meanwhile sees one whole build.
 const staging = path.join(root, 'dist', `.migrate-${process.pid}`);
 
+// A failed build leaves the live bundle as it was and no half-written staging directory behind.
 const result = await build({
   absWorkingDir: root,
   entryPoints: { migrate: 'bin/migrate.ts' },
@@ -30,6 +31,9 @@ const result = await build({
   packages: 'external',
   metafile: true,
   logLevel: 'warning',
+}).catch(async (error) => {
+  await rm(staging, { recursive: true, force: true });
+  throw error;
 });
 const inputs = Object.keys(result.metafile.inputs).sort();
 await writeFile(path.join(staging, 'inputs.json'), `${JSON.stringify(inputs)}\n`);
