@@ -27,7 +27,7 @@ describe('hot-path replacements keep their contracts', () => {
     expect(conflict).toBeInstanceOf(AppError);
     expect(conflict).toMatchObject({ status: 409, code: 'seats_unavailable', details: { seatIds: [1, 2] }, message: 'Some seats are already held or sold.' });
     expect(conflict.stack).not.toMatch(/\n\s+at /);
-    expect(new AppError(500, 'internal_error', 'x').stack).toMatch(/\n\s+at /);
+    expect(errors.internal().stack).toMatch(/\n\s+at /);
     expect(new Error('after').stack).toMatch(/\n\s+at /); // the limit is restored
   });
 

@@ -11,7 +11,7 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw errors.notFound('route');
       if (ctx.status === 405 && ctx.body === undefined) {
-        throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}.`);
+        throw errors.methodNotAllowed(ctx.method, ctx.path);
       }
     } catch (error) {
       const appError = toAppError(error);
@@ -30,9 +30,13 @@ function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isDependencyFailure(error)) return errors.serviceUnavailable();
   const { status, expose } = error as { status?: number; expose?: boolean };
-  // Errors raised by Koa itself (http-errors) carry a safe status.
+  // Errors raised by Koa itself (http-errors) carry a safe status; each leaves with a code of the closed set.
   if (typeof status === 'number' && status >= 400 && status < 500 && expose) {
-    return new AppError(status, 'bad_request', (error as Error).message);
+    const message = (error as Error).message;
+    if (status === 404) return errors.notFound();
+    if (status === 413) return errors.payloadTooLarge(Number((error as { limit?: number }).limit) || 0);
+    if (status === 415) return errors.unsupportedMediaType('a supported media type');
+    return errors.badRequest(message);
   }
-  return new AppError(500, 'internal_error', 'Something went wrong on our side.');
+  return errors.internal();
 }
