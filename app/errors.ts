@@ -33,6 +33,12 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/** One problem of a refused request: where (`seatIds.3`, or empty for the whole body) and what. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
 export class AppError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
@@ -53,7 +59,7 @@ export class AppError extends Error {
 }
 
 export const errors = {
-  validationFailed: (details: Record<string, unknown>) => new AppError('validation_failed', 'The request is not valid.', details),
+  validationFailed: (issues: ValidationIssue[]) => new AppError('validation_failed', 'The request is not valid.', { issues }),
   invalidJson: () => new AppError('invalid_json', 'The request body is not valid JSON.'),
   unknownSeats: (seatIds: number[]) => new AppError('unknown_seats', 'Some seats do not belong to this event.', { seatIds }),
   idempotencyKeyRequired: () =>

@@ -1,11 +1,24 @@
 import { z } from 'zod';
 
+/**
+ * Text of 1..max characters that is not blank, trimmed. Characters are counted as code points, as
+ * MySQL's VARCHAR and JSON Schema's maxLength count them (zod's max counts UTF-16 units), and the
+ * rendered schema says `pattern: \S`, so the document allows exactly what the API accepts.
+ */
+export const text = (max: number) =>
+  z
+    .string()
+    .refine((value) => /\S/u.test(value), 'must not be blank')
+    .refine((value) => [...value].length <= max, `must be at most ${max} characters`)
+    .overwrite((value) => value.trim())
+    .meta({ minLength: 1, maxLength: max, pattern: '\\S' });
+
 const email = z.email().max(254);
 
 export const registerBody = z.strictObject({
   email,
   password: z.string().min(8).max(256),
-  name: z.string().trim().min(1).max(255),
+  name: text(255),
 });
 
 export const loginBody = z.strictObject({
@@ -13,18 +26,25 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(256),
 });
 
-const seatId = z.number().int().positive().max(4_294_967_295);
+const seatId = z.number().int().min(1).max(4_294_967_295);
+
+/**
+ * Seat ids in one hold request: 5,000 ten-digit ids still fit the 64 KB body limit (json-body.ts), so any
+ * request the document allows reaches the hold gate, which applies MAX_SEATS_PER_USER.
+ */
+export const maxSeatIdsPerHold = 5_000;
 
 export const holdBody = z.strictObject({
   seatIds: z
     .array(seatId)
     .min(1)
-    .max(10_000)
-    .refine((ids) => new Set(ids).size === ids.length, 'seat ids must not repeat'),
+    .max(maxSeatIdsPerHold)
+    .refine((ids) => new Set(ids).size === ids.length, 'seat ids must not repeat')
+    .meta({ uniqueItems: true }),
 });
 
 const section = z.strictObject({
-  name: z.string().trim().min(1).max(64),
+  name: text(64),
   rows: z.number().int().min(1).max(500),
   seatsPerRow: z.number().int().min(1).max(500),
   priceCents: z.number().int().min(0).max(100_000_000),
@@ -34,8 +54,8 @@ export const maxSeatsPerEvent = 100_000;
 
 export const createEventBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(255),
-    venue: z.string().trim().min(1).max(255),
+    name: text(255),
+    venue: text(255),
     startsAt: z.iso.datetime({ offset: true }),
     onSaleAt: z.iso.datetime({ offset: true }),
     sections: z.array(section).min(1).max(50),

@@ -5,9 +5,7 @@ import { errors } from '../errors.ts';
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw errors.validationFailed({
-    issues: result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-  });
+  throw errors.validationFailed(result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
 }
 
 const idPattern = /^[1-9]\d{0,9}$/;

@@ -16,7 +16,9 @@ export async function createEvent(
 }
 
 export const posterSizeLimit = 10 * 1024 * 1024;
-const posterTypes = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
+/** The image formats a poster may have, recognised from the file's first bytes. */
+export const posterTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif'] as const;
+const acceptedPosterTypes = new Set<string>(posterTypes);
 /** Enough leading bytes for file-type to recognise any of those formats. */
 const sniffLength = 4_100;
 
@@ -28,7 +30,7 @@ export async function uploadPoster(deps: Deps, eventId: number, body: Readable):
   if (!(await findEventRow(deps.db, eventId))) throw errors.notFound('event');
   const { head, rest } = await readHead(body, sniffLength);
   const image = await fileTypeFromBuffer(head);
-  if (!image || !posterTypes.has(image.mime)) {
+  if (!image || !acceptedPosterTypes.has(image.mime)) {
     body.resume();
     throw errors.unsupportedMediaType('a JPEG, PNG, GIF, WebP or AVIF image');
   }

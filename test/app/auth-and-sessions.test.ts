@@ -38,7 +38,7 @@ describe('accounts', () => {
     const email = `Reg-${Date.now()}@Test.Local`;
     const registered = await client.post('/api/auth/register', { email, password: 'a long password', name: 'Ada' });
     expect(registered.status).toBe(201);
-    expect(registered.body.user).toEqual({ id: expect.any(Number), email: email.toLowerCase(), name: 'Ada' });
+    expect(registered.body.user).toEqual({ id: expect.any(Number), email: email.toLowerCase(), name: 'Ada', role: 'buyer' });
     expect((await client.get('/api/me')).status).toBe(401);
 
     const again = await client.post('/api/auth/register', { email: email.toLowerCase(), password: 'another password', name: 'Eve' });

@@ -1,25 +1,27 @@
-// Shapes of the API's JSON answers, taken from the server's own types (type-only: nothing of the
-// server is bundled), so a change to the API's answers fails the page's type check instead of drifting.
-import type { PublicUser } from '../../app/services/auth.ts';
-import type { EventView } from '../../app/services/browse-events.ts';
-import type { Hold as HoldAnswer } from '../../app/services/hold-seats.ts';
-import type { HoldStatus } from '../../app/services/manage-hold.ts';
+// Shapes of the API's JSON answers, taken from the zod schemas the OpenAPI document is rendered from
+// (type-only: nothing of the server is bundled), so a change to the API's answers fails the page's
+// type check instead of drifting.
+import type { z } from 'zod';
+import type {
+  eventDetailSchema,
+  holdSchema,
+  holdViewSchema,
+  orderSchema,
+  seatSchema,
+  seatStatusSchema,
+  userSchema,
+} from '../../app/http/response-schemas.ts';
 
-export type { SeatStatus, SeatView as Seat } from '../../app/services/browse-events.ts';
-export type { Order } from '../../app/infra/mysql/orders.ts';
+export type User = z.output<typeof userSchema>;
+export type Seat = z.output<typeof seatSchema>;
+export type SeatStatus = z.output<typeof seatStatusSchema>;
+export type Order = z.output<typeof orderSchema>;
 
-/** `role` comes with login and GET /api/me; register answers without it. */
-export type User = Omit<PublicUser, 'role'> & { role?: PublicUser['role'] };
-
-export interface EventSummary extends EventView {
-  /** Only on GET /api/events/:eventId. */
-  maxSeatsPerUser?: number;
-}
+/** An event; `maxSeatsPerUser` comes only with GET /api/events/:eventId. */
+export type EventSummary = Omit<z.output<typeof eventDetailSchema>, 'maxSeatsPerUser'> & { maxSeatsPerUser?: number };
 
 /** POST /api/events/:eventId/holds answers a hold; GET /api/holds/:holdId adds its status. */
-export interface Hold extends HoldAnswer {
-  status?: HoldStatus;
-}
+export type Hold = z.output<typeof holdSchema> & Partial<Pick<z.output<typeof holdViewSchema>, 'status'>>;
 
 export interface ApiErrorBody {
   code: string;

@@ -18,7 +18,7 @@ export function jsonBody(): Middleware<AppState> {
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') throw errors.payloadTooLarge(jsonBodyLimit);
       if (type === 'encoding.unsupported' || type === 'charset.unsupported') throw errors.unsupportedMediaType('UTF-8 JSON');
-      throw errors.validationFailed({ body: 'the request body could not be read' });
+      throw errors.validationFailed([{ path: '', message: 'the request body could not be read' }]);
     }
     try {
       ctx.state.body = JSON.parse(text);

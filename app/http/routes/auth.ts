@@ -19,7 +19,7 @@ export function authRoutes(router: Router<AppState>, deps: Deps): void {
   router.post('/api/auth/register', jsonBody(), async (ctx) => {
     const user = await registerUser(deps, parse(registerBody, ctx.state.body));
     ctx.status = 201;
-    ctx.body = { user: { id: user.id, email: user.email, name: user.name } };
+    ctx.body = { user };
   });
 
   router.post('/api/auth/login', loginLimit, jsonBody(), async (ctx) => {

@@ -1,0 +1,270 @@
+import { z } from 'zod';
+import type { ErrorCode } from '../../errors.ts';
+import { posterSizeLimit, posterTypes } from '../../services/organize-events.ts';
+import {
+  eventBody,
+  eventDetailBody,
+  eventsBody,
+  holdBody as holdAnswer,
+  holdIdSchema,
+  holdViewBody,
+  livenessBody,
+  orderBody,
+  ordersBody,
+  posterBody,
+  readinessBody,
+  seatMapBody,
+  userBody,
+} from '../response-schemas.ts';
+import { createEventBody, holdBody, idempotencyKey, loginBody, registerBody } from '../schemas.ts';
+
+/** Who may call an operation: anyone, a logged-in buyer (session cookie), or an organizer. */
+export type Access = 'public' | 'buyer' | 'organizer';
+
+export type Tag = 'Health' | 'Accounts' | 'Events' | 'Holds' | 'Orders' | 'Organizer' | 'Meta';
+
+/** A non-error answer of an operation. */
+export interface Answer {
+  description: string;
+  body?: z.ZodType;
+  /** Response headers: required unless `.optional()`. */
+  headers?: z.ZodObject;
+}
+
+/**
+ * One route of the API as documented. `document.ts` adds what every route of its kind can answer
+ * (503 on /api/, 403 csrf_rejected on state changes, 401 on signed-in routes, 400/413/415 on JSON bodies,
+ * 404 on paths with ids), so `errors` lists only what the route itself decides.
+ */
+export interface Operation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: Tag;
+  access: Access;
+  path?: z.ZodObject;
+  /** Request headers. */
+  headers?: z.ZodObject;
+  /** A JSON request body (at most 64 KB). */
+  json?: z.ZodType;
+  /** A raw upload: its media types and size limit. */
+  upload?: { mediaTypes: readonly string[]; maxBytes: number };
+  answers: Record<number, Answer>;
+  errors?: ErrorCode[];
+}
+
+const eventId = z.number().int().min(1).max(4_294_967_295).meta({ description: 'An event id', examples: [7] });
+const orderId = z.number().int().min(1).max(4_294_967_295).meta({ description: 'An order id', examples: [42] });
+const eventPath = z.object({ eventId });
+const holdPath = z.object({ holdId: holdIdSchema });
+
+const setCookie = z
+  .string()
+  .meta({ description: 'The session cookie `tk.sid` (httpOnly, SameSite=Lax, Secure over HTTPS) and its signature `tk.sid.sig`.' });
+const etag = z.string().meta({ description: 'Weak validator of the seat map; send it back in If-None-Match.' });
+const cacheControl = (value: string) => z.string().meta({ description: `\`${value}\``, examples: [value] });
+
+/** Every route of the API. A test compares this table with the router, so a route cannot go undocumented. */
+export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Operation>>> = {
+  '/healthz': {
+    get: {
+      operationId: 'checkLiveness',
+      summary: 'Liveness: the process answers (no dependencies)',
+      tag: 'Health',
+      access: 'public',
+      answers: { 200: { description: 'Alive', body: livenessBody } },
+    },
+  },
+  '/readyz': {
+    get: {
+      operationId: 'checkReadiness',
+      summary: 'Readiness: start-up done, MySQL and Redis answer',
+      description: 'The load balancer sends traffic only to instances answering 200; a draining instance answers 503.',
+      tag: 'Health',
+      access: 'public',
+      answers: {
+        200: { description: 'Ready', body: readinessBody },
+        503: { description: 'Not ready: starting, draining, or a dependency is down', body: readinessBody },
+      },
+    },
+  },
+  '/api/openapi.json': {
+    get: {
+      operationId: 'getOpenApiDocument',
+      summary: 'This document',
+      tag: 'Meta',
+      access: 'public',
+      answers: { 200: { description: 'OpenAPI 3.1', body: z.looseObject({ openapi: z.literal('3.1.0') }) } },
+    },
+  },
+  '/api/auth/register': {
+    post: {
+      operationId: 'register',
+      summary: 'Create a buyer account (does not log in)',
+      tag: 'Accounts',
+      access: 'public',
+      json: registerBody,
+      answers: { 201: { description: 'The new account', body: userBody } },
+      errors: ['email_taken'],
+    },
+  },
+  '/api/auth/login': {
+    post: {
+      operationId: 'logIn',
+      summary: 'Log in; sets the session cookie',
+      description: 'A new session id is issued at every login (an id planted before login is worth nothing after it).',
+      tag: 'Accounts',
+      access: 'public',
+      json: loginBody,
+      answers: { 200: { description: 'Logged in', body: userBody, headers: z.object({ 'Set-Cookie': setCookie }) } },
+      errors: ['invalid_credentials', 'rate_limited'],
+    },
+  },
+  '/api/auth/logout': {
+    post: {
+      operationId: 'logOut',
+      summary: 'Log out (ends the session; harmless without one)',
+      tag: 'Accounts',
+      access: 'public',
+      answers: { 204: { description: 'Logged out', headers: z.object({ 'Set-Cookie': setCookie.optional() }) } },
+    },
+  },
+  '/api/me': {
+    get: {
+      operationId: 'getMe',
+      summary: 'The logged-in user',
+      tag: 'Accounts',
+      access: 'buyer',
+      answers: { 200: { description: 'The user of the session', body: userBody } },
+    },
+  },
+  '/api/events': {
+    get: {
+      operationId: 'listEvents',
+      summary: 'Events with poster URL and seat counts',
+      tag: 'Events',
+      access: 'public',
+      answers: { 200: { description: 'Every event', body: eventsBody } },
+    },
+  },
+  '/api/events/{eventId}': {
+    get: {
+      operationId: 'getEvent',
+      summary: 'One event',
+      tag: 'Events',
+      access: 'public',
+      path: eventPath,
+      answers: { 200: { description: 'The event', body: eventDetailBody } },
+    },
+  },
+  '/api/events/{eventId}/seats': {
+    get: {
+      operationId: 'getSeatMap',
+      summary: 'Every seat with its status now',
+      description: 'Poll with If-None-Match: an unchanged map answers 304 with no body.',
+      tag: 'Events',
+      access: 'public',
+      path: eventPath,
+      headers: z.object({ 'If-None-Match': z.string().optional().meta({ description: 'The ETag of the map the client has' }) }),
+      answers: {
+        200: { description: 'The seat map', body: seatMapBody, headers: z.object({ ETag: etag, 'Cache-Control': cacheControl('private, no-cache') }) },
+        304: { description: 'Unchanged since If-None-Match', headers: z.object({ ETag: etag, 'Cache-Control': cacheControl('private, no-cache') }) },
+      },
+    },
+  },
+  '/api/events/{eventId}/holds': {
+    post: {
+      operationId: 'holdSeats',
+      summary: 'Hold seats, all or nothing, until expiresAt',
+      tag: 'Holds',
+      access: 'buyer',
+      path: eventPath,
+      json: holdBody,
+      answers: { 201: { description: 'All requested seats are held for this buyer', body: holdAnswer } },
+      errors: ['unknown_seats', 'seats_unavailable', 'seat_limit_exceeded', 'not_on_sale', 'rate_limited'],
+    },
+  },
+  '/api/holds/{holdId}': {
+    get: {
+      operationId: 'getHold',
+      summary: 'One of my holds, with its status',
+      tag: 'Holds',
+      access: 'buyer',
+      path: holdPath,
+      answers: { 200: { description: 'The hold', body: holdViewBody } },
+    },
+    delete: {
+      operationId: 'releaseHold',
+      summary: 'Release one of my holds (again: no-op)',
+      tag: 'Holds',
+      access: 'buyer',
+      path: holdPath,
+      answers: { 204: { description: 'Released; the seats are free at once' } },
+      errors: ['hold_purchased', 'request_in_progress'],
+    },
+  },
+  '/api/holds/{holdId}/purchase': {
+    post: {
+      operationId: 'purchaseHold',
+      summary: 'Buy a held set of seats',
+      description:
+        'Send one Idempotency-Key per purchase attempt and reuse it on every retry: a retry (on any instance) answers the same order.',
+      tag: 'Holds',
+      access: 'buyer',
+      path: holdPath,
+      headers: z.object({ 'Idempotency-Key': idempotencyKey }),
+      answers: {
+        201: {
+          description: 'The order, committed to the ledger',
+          body: orderBody,
+          headers: z.object({
+            'Idempotent-Replayed': z.literal('true').optional().meta({ description: 'Present when this answer repeats an earlier purchase made with the same key' }),
+          }),
+        },
+      },
+      errors: ['idempotency_key_required', 'idempotency_key_reused', 'request_in_progress', 'hold_purchased', 'seats_unavailable', 'hold_expired'],
+    },
+  },
+  '/api/orders': {
+    get: {
+      operationId: 'listOrders',
+      summary: 'My orders with their tickets, newest first',
+      tag: 'Orders',
+      access: 'buyer',
+      answers: { 200: { description: 'The buyer’s orders', body: ordersBody } },
+    },
+  },
+  '/api/orders/{orderId}': {
+    get: {
+      operationId: 'getOrder',
+      summary: 'One of my orders',
+      tag: 'Orders',
+      access: 'buyer',
+      path: z.object({ orderId }),
+      answers: { 200: { description: 'The order', body: orderBody } },
+    },
+  },
+  '/api/admin/events': {
+    post: {
+      operationId: 'createEvent',
+      summary: 'Create an event and its seat map from sections',
+      tag: 'Organizer',
+      access: 'organizer',
+      json: createEventBody,
+      answers: { 201: { description: 'The new event', body: eventBody } },
+    },
+  },
+  '/api/admin/events/{eventId}/poster': {
+    put: {
+      operationId: 'uploadPoster',
+      summary: 'Upload the event’s poster to S3',
+      description: 'The image format is read from the file’s bytes, not its Content-Type; the body is streamed, never buffered.',
+      tag: 'Organizer',
+      access: 'organizer',
+      path: eventPath,
+      upload: { mediaTypes: posterTypes, maxBytes: posterSizeLimit },
+      answers: { 200: { description: 'Uploaded; the event points at it', body: posterBody } },
+      errors: ['payload_too_large', 'unsupported_media_type'],
+    },
+  },
+};
