@@ -71,7 +71,14 @@ export const createEventBody = z
   .refine((event) => Date.parse(event.onSaleAt) <= Date.parse(event.startsAt), {
     path: ['onSaleAt'],
     message: 'sales open before the event starts',
+  })
+  // What JSON Schema cannot say is said in words, so a client knows every rule before it sends.
+  .meta({
+    description: `Section names are unique within the event; an event has at most ${maxSeatsPerEvent.toLocaleString('en-US')} seats (rows × seatsPerRow summed); onSaleAt is not after startsAt.`,
   });
 
 /** Idempotency-Key: 1-255 visible ASCII characters. */
-export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/);
+export const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/)
+  .meta({ description: 'One per purchase attempt (e.g. a UUID), reused on every retry of that attempt.', examples: ['3f1c9a4e-8d2b-4f6a-9c1e-2b7d5e8a0f13'] });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach } from 'vitest';
-import { contractProblems, isApiPath } from './contract.ts';
+import { contractProblems, isApiPath, type ReceivedAnswer } from './contract.ts';
 
 /**
  * Every answer of the API that a test receives through fetch (HttpClient, the fault tests' buyers,
@@ -10,22 +10,27 @@ const pending = new Set<Promise<void>>();
 const problems: string[] = [];
 const fetchWithoutCheck = globalThis.fetch;
 
+/**
+ * Checks an answer once it has fully arrived (resolved to null when there is nothing to check, e.g. its
+ * body was cut off because the instance was killed). Browser tests feed the page's answers in here too.
+ */
+export function checkAnswer(answer: Promise<ReceivedAnswer | null>): void {
+  const check = answer.then(
+    (received) => void (received && problems.push(...contractProblems(received))),
+    () => undefined,
+  );
+  pending.add(check);
+  void check.finally(() => pending.delete(check));
+}
+
 globalThis.fetch = async (input, init) => {
   const response = await fetchWithoutCheck(input, init);
   const request = input instanceof Request ? input : undefined;
   const url = new URL(request?.url ?? String(input));
   if (isApiPath(url.pathname)) {
     const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
-    const check = response
-      .clone()
-      .text()
-      .then(
-        (text) => void problems.push(...contractProblems({ method, path: url.pathname, status: response.status, headers: response.headers, text })),
-        // The body was cut off (the instance was killed, the client gave up): there is nothing to check.
-        () => undefined,
-      );
-    pending.add(check);
-    void check.finally(() => pending.delete(check));
+    const { status, headers } = response;
+    checkAnswer(response.clone().text().then((text) => ({ method, path: url.pathname, status, headers, text })));
   }
   return response;
 };
