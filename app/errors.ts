@@ -28,6 +28,15 @@ export const errors = {
     new AppError(400, 'unknown_seats', 'Some seats do not belong to this event.', { seatIds }),
   idempotencyKeyRequired: () =>
     new AppError(400, 'idempotency_key_required', 'An Idempotency-Key header of 1-255 visible characters is required.'),
+  /** `reason`: `control_character`, `bidi_control`, `invisible` or `too_long`. */
+  nameInvalid: (reason: string) =>
+    new AppError(400, 'name_invalid', 'The name must have visible characters and no control or direction-override characters.', { reason }),
+  /** `reason`: `format`, `control_character` or `too_long`. */
+  emailInvalid: (reason: string) => new AppError(400, 'email_invalid', 'The email address is not valid.', { reason }),
+  passwordInvalid: (reason: string) =>
+    new AppError(400, 'password_invalid', 'The password must not contain control characters.', { reason }),
+  passwordCommon: () =>
+    new AppError(400, 'password_common', 'This password is on a list of common or breached passwords; choose another.'),
   unauthenticated: () => new AppError(401, 'unauthenticated', 'Log in first.'),
   invalidCredentials: () => new AppError(401, 'invalid_credentials', 'Email or password is wrong.'),
   forbidden: () => new AppError(403, 'forbidden', 'This account may not do that.'),
@@ -54,6 +63,11 @@ export const errors = {
     new AppError(415, 'unsupported_media_type', `The request body must be ${expected}.`),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError(429, 'rate_limited', 'Too many requests; slow down.', { retryAfterSeconds }),
+  loginThrottled: (retryAfterSeconds: number) =>
+    new AppError(429, 'login_throttled', 'Too many failed logins for this account; wait before trying again.', { retryAfterSeconds }),
+  /** Every password hash slot of this instance is busy and its queue full. */
+  passwordHashBusy: (retryAfterSeconds = 1) =>
+    new AppError(503, 'service_unavailable', 'Too many logins and registrations at once; retry shortly.', { retryAfterSeconds }),
   serviceUnavailable: (reason = 'A dependency is unavailable; retry shortly.') =>
     new AppError(503, 'service_unavailable', reason),
 } as const;
