@@ -1,16 +1,39 @@
 import { z } from 'zod';
 
-const email = z.email().max(254);
+/**
+ * A string of `min` to `max` characters counted as Unicode code points, as JSON Schema's minLength and
+ * maxLength count them and NIST counts password characters (an emoji is one character, not two).
+ */
+const characters = (min: number, max: number) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const length = [...value].length;
+      if (length < min) ctx.addIssue({ code: 'custom', message: `Too small: expected string to have >=${min} characters` });
+      else if (length > max) ctx.addIssue({ code: 'custom', message: `Too big: expected string to have <=${max} characters` });
+    })
+    .meta({ minLength: min, maxLength: max });
 
+/**
+ * Register: the rules the schema cannot express are answered with their own 400 codes (docs/accounts.md):
+ * `email_invalid`, `name_invalid`, `password_invalid`, `password_common`.
+ */
 export const registerBody = z.strictObject({
-  email,
-  password: z.string().min(8).max(256),
-  name: z.string().trim().min(1).max(255),
+  email: characters(3, 254).meta({
+    format: 'idn-email',
+    description: 'Internationalised addresses are accepted; stored trimmed, lower case, NFC. Otherwise `email_invalid`.',
+  }),
+  password: characters(8, 256).meta({
+    description: 'Any printable characters, spaces included; control characters are `password_invalid`, common passwords `password_common`.',
+  }),
+  name: characters(1, 255).meta({
+    description: 'Stored trimmed and NFC. Control or bidirectional-override characters, or nothing visible (only spaces or zero-width characters), are `name_invalid`.',
+  }),
 });
 
 export const loginBody = z.strictObject({
-  email: z.string().min(1).max(254),
-  password: z.string().min(1).max(256),
+  email: characters(1, 254),
+  password: characters(1, 256),
 });
 
 const seatId = z.number().int().positive().max(4_294_967_295);
