@@ -44,7 +44,21 @@ export const configSchema = z
     PASSWORD_HASH_COST: integer(10, 20).default(17),
     HOLD_RATE_LIMIT_PER_USER: integer(0, 1_000_000).default(60),
     HOLD_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(600),
+    /** Failed logins per minute per client IP (0 disables); successful and malformed requests are not counted. */
     LOGIN_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(20),
+    /** Registrations per hour per client IP (0 disables); requests refused as invalid (400) are not counted. */
+    REGISTER_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(10),
+    /**
+     * Consecutive failed logins for one account (from any address) before it is throttled (0 disables):
+     * then a wait of 30 s that doubles per further failure, up to LOGIN_THROTTLE_MAX_SECONDS.
+     * A browser that logged in to the account before counts apart (device cookie).
+     */
+    LOGIN_THROTTLE_FAILURES: integer(0, 1_000).default(10),
+    LOGIN_THROTTLE_MAX_SECONDS: integer(1, 86_400).default(900),
+    /** Password hashes computed at once per instance (each takes 128 MiB at cost 17). */
+    PASSWORD_HASH_CONCURRENCY: integer(1, 64).default(2),
+    /** Requests that may wait for a hash slot (at most 5 s each); beyond it: 503 with Retry-After. */
+    PASSWORD_HASH_QUEUE: integer(0, 100_000).default(16),
     ALLOWED_ORIGINS: list.default([]),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

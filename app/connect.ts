@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { connectionOptions } from './infra/mysql/connection-options.ts';
+import { PasswordHasher } from './infra/password-hasher.ts';
 import { createRedisClient } from './infra/redis/client.ts';
+import { LoginThrottle } from './infra/redis/login-throttle.ts';
 import { SeatStore } from './infra/redis/seat-store.ts';
 import { createS3Client, PosterStore } from './infra/s3/poster-store.ts';
 import { EventCatalog } from './services/event-catalog.ts';
@@ -40,6 +42,15 @@ export function connect(config: Config, logger: Logger): Connected {
     seats: new SeatStore(redis, config.REDIS_KEY_PREFIX),
     catalog: new EventCatalog(db),
     posters: new PosterStore(s3, config.S3_BUCKET),
+    passwords: new PasswordHasher({
+      cost: config.PASSWORD_HASH_COST,
+      concurrency: config.PASSWORD_HASH_CONCURRENCY,
+      queue: config.PASSWORD_HASH_QUEUE,
+    }),
+    loginThrottle: new LoginThrottle(redis, config.REDIS_KEY_PREFIX, {
+      failures: config.LOGIN_THROTTLE_FAILURES,
+      maxWaitMs: config.LOGIN_THROTTLE_MAX_SECONDS * 1000,
+    }),
     async close() {
       await Promise.allSettled([db.end(), redis.quit()]);
       s3.destroy();

@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { PasswordHasher } from './infra/password-hasher.ts';
+import type { LoginThrottle } from './infra/redis/login-throttle.ts';
 import type { SeatStore } from './infra/redis/seat-store.ts';
 import type { PosterStore } from './infra/s3/poster-store.ts';
 import type { EventCatalog } from './services/event-catalog.ts';
@@ -14,5 +16,8 @@ export interface Deps {
   seats: SeatStore;
   catalog: EventCatalog;
   posters: PosterStore;
+  /** Every password hash of the instance goes through it (bounded concurrency). */
+  passwords: PasswordHasher;
+  loginThrottle: LoginThrottle;
   logger: Logger;
 }

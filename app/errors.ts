@@ -8,6 +8,10 @@ export const errorStatus = {
   invalid_json: 400,
   unknown_seats: 400,
   idempotency_key_required: 400,
+  name_invalid: 400,
+  email_invalid: 400,
+  password_invalid: 400,
+  password_common: 400,
   /** Koa's own 4xx errors (e.g. a malformed URL) leave the error handler as this. */
   bad_request: 400,
   unauthenticated: 401,
@@ -27,6 +31,7 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  login_throttled: 429,
   internal_error: 500,
   service_unavailable: 503,
 } as const;
@@ -64,6 +69,13 @@ export const errors = {
   unknownSeats: (seatIds: number[]) => new AppError('unknown_seats', 'Some seats do not belong to this event.', { seatIds }),
   idempotencyKeyRequired: () =>
     new AppError('idempotency_key_required', 'An Idempotency-Key header of 1-255 visible characters is required.'),
+  /** `reason`: `control_character`, `bidi_control`, `invisible` or `too_long`. */
+  nameInvalid: (reason: string) =>
+    new AppError('name_invalid', 'The name must have visible characters and no control or direction-override characters.', { reason }),
+  /** `reason`: `format`, `control_character` or `too_long`. */
+  emailInvalid: (reason: string) => new AppError('email_invalid', 'The email address is not valid.', { reason }),
+  passwordInvalid: (reason: string) => new AppError('password_invalid', 'The password must not contain control characters.', { reason }),
+  passwordCommon: () => new AppError('password_common', 'This password is on a list of common or breached passwords; choose another.'),
   badRequest: (message: string) => new AppError('bad_request', message),
   unauthenticated: () => new AppError('unauthenticated', 'Log in first.'),
   invalidCredentials: () => new AppError('invalid_credentials', 'Email or password is wrong.'),
@@ -87,6 +99,11 @@ export const errors = {
   unsupportedMediaType: (expected: string) => new AppError('unsupported_media_type', `The request body must be ${expected}.`),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('rate_limited', 'Too many requests; slow down.', { retryAfterSeconds }),
+  loginThrottled: (retryAfterSeconds: number) =>
+    new AppError('login_throttled', 'Too many failed logins for this account; wait before trying again.', { retryAfterSeconds }),
   internal: () => new AppError('internal_error', 'Something went wrong on our side.'),
+  /** Every password hash slot of this instance is busy and its queue full. */
+  passwordHashBusy: (retryAfterSeconds = 1) =>
+    new AppError('service_unavailable', 'Too many logins and registrations at once; retry shortly.', { retryAfterSeconds }),
   serviceUnavailable: (reason = 'A dependency is unavailable; retry shortly.') => new AppError('service_unavailable', reason),
 } as const;

@@ -1,29 +1,55 @@
 import { z } from 'zod';
+import { namePattern } from '../domain/names.ts';
+import { passwordPattern } from '../domain/password-policy.ts';
 
 /**
- * Text of 1..max characters that is not blank, trimmed. Characters are counted as code points, as
- * MySQL's VARCHAR and JSON Schema's maxLength count them (zod's max counts UTF-16 units), and the
- * rendered schema says `pattern: \S`, so the document allows exactly what the API accepts.
+ * A string of `min` to `max` characters counted as Unicode code points, as JSON Schema's minLength and
+ * maxLength, MySQL's VARCHAR and NIST count them (zod's own max counts UTF-16 units: an emoji is two).
  */
-export const text = (max: number) =>
+const characters = (min: number, max: number) =>
   z
     .string()
+    .superRefine((value, ctx) => {
+      const length = [...value].length;
+      if (length < min) ctx.addIssue({ code: 'custom', message: `Too small: expected string to have >=${min} characters` });
+      else if (length > max) ctx.addIssue({ code: 'custom', message: `Too big: expected string to have <=${max} characters` });
+    })
+    .meta({ minLength: min, maxLength: max });
+
+/**
+ * Text of 1..max characters that is not blank, trimmed; the rendered schema says `pattern: \S`, so the
+ * document allows exactly what the API accepts.
+ */
+export const text = (max: number) =>
+  characters(1, max)
     .refine((value) => /\S/u.test(value), 'must not be blank')
-    .refine((value) => [...value].length <= max, `must be at most ${max} characters`)
     .overwrite((value) => value.trim())
     .meta({ minLength: 1, maxLength: max, pattern: '\\S' });
 
-const email = z.email().max(254);
-
+/**
+ * Register. The account rules are checked by the service, which answers each with its own 400 code
+ * (docs/accounts.md); the schema states the same rules as patterns, so a body it allows passes them,
+ * except the list of common passwords (`password_common`), which no schema can carry.
+ */
 export const registerBody = z.strictObject({
-  email,
-  password: z.string().min(8).max(256),
-  name: text(255),
+  email: characters(3, 254).meta({
+    format: 'idn-email',
+    description: 'Internationalised addresses are accepted; stored trimmed, lower case, NFC. Otherwise `email_invalid`.',
+  }),
+  password: characters(8, 256).meta({
+    pattern: passwordPattern,
+    description: 'Any printable characters, spaces included; control characters are `password_invalid`, common passwords `password_common`.',
+  }),
+  name: characters(1, 255).meta({
+    pattern: namePattern,
+    description:
+      'Stored trimmed and NFC. Control or bidirectional characters, or nothing visible (only spaces or zero-width characters), are `name_invalid`.',
+  }),
 });
 
 export const loginBody = z.strictObject({
-  email: z.string().min(1).max(254),
-  password: z.string().min(1).max(256),
+  email: characters(1, 254),
+  password: characters(1, 256),
 });
 
 const seatId = z.number().int().min(1).max(4_294_967_295);

@@ -23,6 +23,10 @@ export function testEnv(database: TestDatabase, keyPrefix: string, bucket: strin
     HOLD_RATE_LIMIT_PER_USER: '0',
     HOLD_RATE_LIMIT_PER_IP: '0',
     LOGIN_RATE_LIMIT_PER_IP: '0',
+    REGISTER_RATE_LIMIT_PER_IP: '0',
+    LOGIN_THROTTLE_FAILURES: '0',
+    // Hash slots as usual, but a queue long enough that no test's logins are refused for being many at once.
+    PASSWORD_HASH_QUEUE: '100000',
     ADMIN_EMAIL: organizer.email,
     ADMIN_PASSWORD: organizer.password,
     LOG_LEVEL: 'silent',

@@ -24,6 +24,15 @@ const seatsText = (error: ApiErrorBody, context: MessageContext): string => {
 const waitText = (seconds: number | undefined): string =>
   seconds && seconds > 0 ? `in ${seconds} second${seconds === 1 ? '' : 's'}` : 'in a few seconds';
 
+/** "in 40 seconds", or "in 3 minutes" once the wait is two minutes or more. */
+const longWaitText = (seconds: number | undefined): string =>
+  seconds && seconds >= 120 ? `in ${Math.ceil(seconds / 60)} minutes` : waitText(seconds);
+
+const retryAfterOf = (error: ApiErrorBody, context: MessageContext): number | undefined => {
+  const seconds = Number(error.details?.retryAfterSeconds ?? context.retryAfterSeconds);
+  return Number.isFinite(seconds) ? seconds : undefined;
+};
+
 /** A human sentence for every error code the API can answer with (app/errors.ts), plus network failures. */
 export const errorMessages: Record<string, Describe> = {
   seats_unavailable: (error, context) =>
@@ -49,15 +58,25 @@ export const errorMessages: Record<string, Describe> = {
     'This purchase attempt clashed with an earlier one, so nothing was charged. Please press Buy again.',
   request_in_progress: () =>
     'Your purchase is still being processed. Wait a moment and press Buy again: you will not be charged twice.',
-  rate_limited: (error, context) => {
-    const seconds = Number(error.details?.retryAfterSeconds ?? context.retryAfterSeconds);
-    return `Too many requests right now. Please wait and try again ${waitText(Number.isFinite(seconds) ? seconds : undefined)}.`;
-  },
+  rate_limited: (error, context) =>
+    `Too many requests right now. Please wait and try again ${longWaitText(retryAfterOf(error, context))}.`,
   service_unavailable: (_error, context) =>
     `The ticket service is busy or briefly unavailable. Nothing was lost: please try again ${waitText(context.retryAfterSeconds)}.`,
   unauthenticated: () => 'Please log in to continue.',
   invalid_credentials: () => 'That email and password do not match an account. Check them and try again.',
   email_taken: () => 'An account with this email already exists. Log in instead, or use another email.',
+  login_throttled: (error, context) =>
+    'There were too many failed attempts to log in to this account, so logging in is paused for a while. ' +
+    `Please try again ${longWaitText(retryAfterOf(error, context))}. A browser you logged in with before can still log in.`,
+  email_invalid: () => 'That does not look like an email address. Please check it, for example name@example.com.',
+  name_invalid: (error) =>
+    error.details?.reason === 'too_long'
+      ? 'That name is too long. Please shorten it.'
+      : 'Please enter a name with visible letters. Invisible, control and text-direction characters are not allowed.',
+  password_invalid: () =>
+    'The password contains characters that cannot be typed, such as tabs or line breaks. Please choose another password.',
+  password_common: () =>
+    'That password is one of the most common ones and easy to guess. Please choose another: a few unrelated words make a good password.',
   validation_failed: (error) => {
     const issues = Array.isArray(error.details?.issues) ? (error.details.issues as { path?: unknown; message?: unknown }[]) : [];
     const listed = issues

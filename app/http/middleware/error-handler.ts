@@ -19,8 +19,9 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
         logger.error({ err: error, requestId: ctx.state.requestId }, appError.status === 503 ? 'dependency unavailable' : 'unexpected error');
       }
       ctx.status = appError.status;
-      if (appError.status === 503) ctx.set('Retry-After', '1');
-      if (appError.code === 'rate_limited') ctx.set('Retry-After', String(appError.details?.retryAfterSeconds ?? 60));
+      const retryAfterSeconds = appError.details?.retryAfterSeconds;
+      if (typeof retryAfterSeconds === 'number') ctx.set('Retry-After', String(retryAfterSeconds));
+      else if (appError.status === 503) ctx.set('Retry-After', '1');
       ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
     }
   };

@@ -4,31 +4,74 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { errors } from '../../errors.ts';
 import type { AppContext, AppState } from '../context.ts';
 
+export interface RateLimitOptions {
+  name: string;
+  keyPrefix: string;
+  /** Requests allowed per window; 0 disables the limit. */
+  points: number;
+  /** @default 60 */
+  windowSeconds?: number;
+}
+
+/** A fixed-window limit shared by every instance (counters in Redis); `undefined` when `points` is 0. */
+function limiter(redis: Redis, options: RateLimitOptions): RateLimiterRedis | undefined {
+  if (options.points === 0) return undefined;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${options.keyPrefix}rl:${options.name}`,
+    points: options.points,
+    duration: options.windowSeconds ?? 60,
+  });
+}
+
+async function consume(limit: RateLimiterRedis, key: string): Promise<void> {
+  try {
+    await limit.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw errors.rateLimited(Math.ceil(rejection.msBeforeNext / 1000));
+    throw rejection;
+  }
+}
+
 /**
- * A per-minute limit shared by every instance (counters in Redis). `perMinute` 0 disables it.
- * `keyOf` picks what is limited: the user, the client IP.
+ * Limits every request before it is read. `keyOf` picks what is limited: the user, the client IP
+ * (`undefined`: not limited).
  */
 export function rateLimit(
   redis: Redis,
-  options: { name: string; keyPrefix: string; perMinute: number; keyOf: (ctx: AppContext) => string | number | undefined },
+  options: RateLimitOptions & { keyOf: (ctx: AppContext) => string | number | undefined },
 ): Middleware<AppState> {
-  if (options.perMinute === 0) return (_ctx, next) => next();
-  const limiter = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: `${options.keyPrefix}rl:${options.name}`,
-    points: options.perMinute,
-    duration: 60,
-  });
+  const limit = limiter(redis, options);
+  if (!limit) return (_ctx, next) => next();
   return async (ctx, next) => {
     const key = options.keyOf(ctx);
-    if (key !== undefined) {
-      try {
-        await limiter.consume(String(key));
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) throw errors.rateLimited(Math.ceil(rejection.msBeforeNext / 1000));
-        throw rejection;
-      }
-    }
+    if (key !== undefined) await consume(limit, String(key));
     await next();
+  };
+}
+
+/**
+ * Limits the attempts of a use case that `counts`: an attempt takes a point up front (so concurrent
+ * attempts cannot overtake the limit) and gets it back when its outcome does not count, e.g. a
+ * successful login or a request refused as malformed.
+ */
+export function attemptLimit(
+  redis: Redis,
+  options: RateLimitOptions & { counts: (outcome: { ok: true } | { ok: false; error: unknown }) => boolean },
+): <T>(key: string, attempt: () => Promise<T>) => Promise<T> {
+  const limit = limiter(redis, options);
+  if (!limit) return (_key, attempt) => attempt();
+  const refund = (key: string) => limit.reward(key, 1).catch(() => undefined);
+  return async (key, attempt) => {
+    await consume(limit, key);
+    let result;
+    try {
+      result = await attempt();
+    } catch (error) {
+      if (!options.counts({ ok: false, error })) await refund(key);
+      throw error;
+    }
+    if (!options.counts({ ok: true })) await refund(key);
+    return result;
   };
 }

@@ -14,6 +14,12 @@ const detailsOf: Partial<Record<ErrorCode, z.ZodType>> = {
   not_on_sale: z.strictObject({ onSaleAt: z.iso.datetime() }),
   payload_too_large: z.strictObject({ limitBytes: z.number().int() }),
   rate_limited: z.strictObject({ retryAfterSeconds: z.number().int().min(0) }),
+  login_throttled: z.strictObject({ retryAfterSeconds: z.number().int().min(1) }),
+  name_invalid: z.strictObject({ reason: z.enum(['control_character', 'bidi_control', 'invisible', 'too_long']) }),
+  email_invalid: z.strictObject({ reason: z.enum(['format', 'control_character', 'too_long']) }),
+  password_invalid: z.strictObject({ reason: z.enum(['control_character']) }),
+  // Present when the instance itself is saturated (every password hash slot busy).
+  service_unavailable: z.strictObject({ retryAfterSeconds: z.number().int().min(1) }).optional(),
 };
 
 const bodies = new Map<ErrorCode, z.ZodType>();

@@ -60,7 +60,11 @@ const holdPath = z.object({ holdId: holdIdSchema });
 
 const setCookie = z
   .string()
-  .meta({ description: 'The session cookie `tk.sid` (httpOnly, SameSite=Lax, Secure over HTTPS) and its signature `tk.sid.sig`.' });
+  .meta({
+    description:
+      'The session cookie `tk.sid` (httpOnly, SameSite=Lax, Secure over HTTPS) and its signature `tk.sid.sig`; at login also ' +
+      '`tk.device` (+ `.sig`: httpOnly, SameSite=Strict, Path=/api/auth/login, 180 days), which marks this browser as one that logged in to the account.',
+  });
 const etag = z.string().meta({ description: 'Weak validator of the seat map; send it back in If-None-Match.' });
 const cacheControl = (value: string) => z.string().meta({ description: `\`${value}\``, examples: [value] });
 
@@ -104,20 +108,27 @@ export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 
       tag: 'Accounts',
       access: 'public',
       json: registerBody,
+      description:
+        'The account can log in at once (the kit sends no email). `email_taken` tells whether an address is registered: ' +
+        'without email confirmation that cannot be hidden, so registrations are limited per client address (REGISTER_RATE_LIMIT_PER_IP).',
       answers: { 201: { description: 'The new account', body: userBody } },
-      errors: ['email_taken'],
+      errors: ['name_invalid', 'email_invalid', 'password_invalid', 'password_common', 'email_taken', 'rate_limited'],
     },
   },
   '/api/auth/login': {
     post: {
       operationId: 'logIn',
       summary: 'Log in; sets the session cookie',
-      description: 'A new session id is issued at every login (an id planted before login is worth nothing after it).',
+      description:
+        'A new session id is issued at every login (an id planted before login is worth nothing after it). ' +
+        'After LOGIN_THROTTLE_FAILURES failed logins for one account, from any address, logins to it answer ' +
+        '`login_throttled` for a wait that grows per failure; a browser that logged in to the account before ' +
+        '(its `tk.device` cookie) keeps its own count. Failed logins per client address are limited too (`rate_limited`).',
       tag: 'Accounts',
       access: 'public',
       json: loginBody,
       answers: { 200: { description: 'Logged in', body: userBody, headers: z.object({ 'Set-Cookie': setCookie }) } },
-      errors: ['invalid_credentials', 'rate_limited'],
+      errors: ['invalid_credentials', 'rate_limited', 'login_throttled'],
     },
   },
   '/api/auth/logout': {

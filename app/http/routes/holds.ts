@@ -15,9 +15,9 @@ import { parse } from '../validate.ts';
 export function holdRoutes(router: Router<AppState>, deps: Deps): void {
   const { REDIS_KEY_PREFIX: keyPrefix, HOLD_RATE_LIMIT_PER_USER, HOLD_RATE_LIMIT_PER_IP } = deps.config;
   const perUser = rateLimit(deps.redis, {
-    name: 'hold-user', keyPrefix, perMinute: HOLD_RATE_LIMIT_PER_USER, keyOf: (ctx) => ctx.state.user?.id,
+    name: 'hold-user', keyPrefix, points: HOLD_RATE_LIMIT_PER_USER, keyOf: (ctx) => ctx.state.user?.id,
   });
-  const perIp = rateLimit(deps.redis, { name: 'hold-ip', keyPrefix, perMinute: HOLD_RATE_LIMIT_PER_IP, keyOf: (ctx) => ctx.ip });
+  const perIp = rateLimit(deps.redis, { name: 'hold-ip', keyPrefix, points: HOLD_RATE_LIMIT_PER_IP, keyOf: (ctx) => ctx.ip });
   const signedIn = requireUser(deps, { fromSession: true });
 
   router.post('/api/events/:eventId/holds', perIp, signedIn, perUser, jsonBody(), async (ctx) => {

@@ -15,6 +15,35 @@ export async function findUserByEmail(db: Pool, email: string): Promise<UserRow 
   return (rows[0] as UserRow | undefined) ?? null;
 }
 
+export interface LoginCandidate {
+  /**
+   * The address as the database compares it: its utf8mb4_unicode_ci sort key (the collation of
+   * users.email) without trailing spaces, which that collation ignores. Two inputs that find the same
+   * account (`Bücher@x.de`, `bucher@x.de`, `b\u200bucher@x.de `) have the same key, so a login throttle
+   * keyed on it cannot be dodged by spelling the address another way; an unknown address has one too.
+   */
+  accountKey: Buffer;
+  user: UserRow | null;
+}
+
+export async function findLoginCandidate(db: Pool, email: string): Promise<LoginCandidate> {
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT WEIGHT_STRING(CONVERT(? USING utf8mb4) COLLATE utf8mb4_unicode_ci) AS accountKey,
+       u.id, u.email, u.name, u.role, u.password_hash AS passwordHash
+     FROM (SELECT 1) AS one LEFT JOIN users u ON u.email = ?`,
+    [email, email],
+  );
+  const { accountKey, ...user } = rows[0]!;
+  return { accountKey: withoutPadding(accountKey as Buffer), user: user.id === null ? null : (user as UserRow) };
+}
+
+/** The weight of a space in utf8mb4_unicode_ci; the collation pads with it (PAD SPACE), so trailing ones do not count. */
+function withoutPadding(weights: Buffer): Buffer {
+  let end = weights.length;
+  while (end >= 2 && weights[end - 2] === 0x02 && weights[end - 1] === 0x09) end -= 2;
+  return weights.subarray(0, end);
+}
+
 export async function findUserById(db: Pool, id: number): Promise<UserRow | null> {
   const [rows] = await db.execute<RowDataPacket[]>(`SELECT ${columns} FROM users WHERE id = ?`, [id]);
   return (rows[0] as UserRow | undefined) ?? null;

@@ -19,13 +19,29 @@ function field(id: string, label: string, input: Record<string, string | boolean
   );
 }
 
-/** Marks the inputs the API named in validation_failed so they are announced as invalid. */
+/** The field each account error is about. */
+const fieldOfCode: Record<string, string> = {
+  email_invalid: 'email',
+  email_taken: 'email',
+  name_invalid: 'name',
+  password_invalid: 'password',
+  password_common: 'password',
+};
+
+/** The inputs an error names: validation_failed lists them, the account codes name one. */
+function invalidFields(error: ApiError): string[] {
+  if (error.code in fieldOfCode) return [fieldOfCode[error.code]!];
+  if (error.code !== 'validation_failed') return [];
+  const issues = (error.body.details?.issues ?? []) as { path?: unknown }[];
+  return issues.map((issue) => String(Array.isArray(issue.path) ? (issue.path[0] ?? '') : (issue.path ?? '')).split('.')[0]!);
+}
+
+/** Marks the inputs the API named so they are announced as invalid, and focuses the first. */
 function markInvalid(form: HTMLFormElement, error: ApiError): void {
   for (const input of form.querySelectorAll('input')) input.removeAttribute('aria-invalid');
-  const issues = (error.body.details?.issues ?? []) as { path?: unknown[] }[];
   let first: HTMLInputElement | null = null;
-  for (const issue of issues) {
-    const input = form.querySelector<HTMLInputElement>(`input[name="${String(issue.path?.[0] ?? '')}"]`);
+  for (const name of invalidFields(error)) {
+    const input = form.querySelector<HTMLInputElement>(`input[name="${name}"]`);
     if (!input) continue;
     input.setAttribute('aria-invalid', 'true');
     first ??= input;
@@ -53,7 +69,7 @@ function authForm(
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(0, { code: 'internal_error', message: '' });
       showMessage(messages, messageBox('error', humanMessage(apiError.body, { retryAfterSeconds: apiError.retryAfterSeconds })));
-      if (apiError.code === 'validation_failed') markInvalid(form, apiError);
+      markInvalid(form, apiError);
     } finally {
       button.removeAttribute('aria-disabled');
     }
@@ -88,7 +104,7 @@ export function registerPage(main: HTMLElement, _params: Record<string, string>,
       [
         field('name', 'Name', { type: 'text', autocomplete: 'name', maxlength: '255' }),
         field('email', 'Email', { type: 'email', autocomplete: 'email' }),
-        field('password', 'Password', { type: 'password', autocomplete: 'new-password', minlength: '8' }, 'At least 8 characters.'),
+        field('password', 'Password', { type: 'password', autocomplete: 'new-password', minlength: '8' }, 'At least 8 characters. Spaces are fine; very common passwords are refused.'),
       ],
       'Create account',
       async ({ name = '', email = '', password = '' }) => {
