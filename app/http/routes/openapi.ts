@@ -16,6 +16,7 @@ export const operations: Record<string, Record<string, Operation>> = {
   '/api/auth/login': { post: { summary: 'Log in; sets the session cookie', body: loginBody, responses: { 200: '{user}', 401: 'invalid_credentials', 429: 'rate_limited' } } },
   '/api/auth/logout': { post: { summary: 'Log out', responses: { 204: 'logged out' } } },
   '/api/me': { get: { summary: 'The logged-in user', auth: true, responses: { 200: '{user}', 401: 'unauthenticated' } } },
+  '/api/session': { get: { summary: 'Who is logged in, if anyone (never cached)', responses: { 200: '{user} or {user: null}' } } },
   '/api/events': { get: { summary: 'Events with poster URL and seat counts', responses: { 200: '{events}' } } },
   '/api/events/{eventId}': { get: { summary: 'One event', responses: { 200: '{event}', 404: 'not_found' } } },
   '/api/events/{eventId}/seats': { get: { summary: 'Every seat with status available|held|sold', responses: { 200: '{seats}', 404: 'not_found' } } },
