@@ -4,6 +4,7 @@ import { h, messageBox, showMessage } from '../dom.ts';
 import { humanMessage } from '../error-messages.ts';
 import { formatDate, listOfSeats, spokenDuration } from '../format.ts';
 import type { Cleanup } from '../router.ts';
+import { authHref } from '../return-path.ts';
 import { navigate } from '../router.ts';
 import { SeatPoller } from '../seat-poller.ts';
 import { session } from '../session.ts';
@@ -159,7 +160,7 @@ class EventPage implements HoldHost {
   private async hold(): Promise<void> {
     if (!session.user) {
       sessionStorage.setItem(pendingSelectionKey(this.eventId), JSON.stringify([...this.selected]));
-      return navigate(`/login?next=${encodeURIComponent(`/events/${this.eventId}`)}`);
+      return navigate(authHref('/login', `/events/${this.eventId}`));
     }
     if (this.selected.size === 0) return announce('Pick seats on the map first.');
     try {

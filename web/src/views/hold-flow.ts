@@ -3,6 +3,7 @@ import { h } from '../dom.ts';
 import { humanMessage } from '../error-messages.ts';
 import { HoldCountdown } from '../hold-countdown.ts';
 import { holdStore, newIdempotencyKey, type StoredHold } from '../hold-store.ts';
+import { authHref } from '../return-path.ts';
 import { navigate } from '../router.ts';
 import { session } from '../session.ts';
 import type { SeatStatus } from '../types.ts';
@@ -129,7 +130,7 @@ export class HoldFlow {
 /** Links that go with some errors: log in again, or see the tickets already bought. */
 export function errorLinks(error: ApiError, eventId: number): HTMLElement[] {
   if (error.code === 'unauthenticated') {
-    return [h('p', {}, h('a', { href: `/login?next=${encodeURIComponent(`/events/${eventId}`)}`, 'data-link': true }, 'Log in'))];
+    return [h('p', {}, h('a', { href: authHref('/login', `/events/${eventId}`), 'data-link': true }, 'Log in'))];
   }
   if (error.code === 'hold_purchased') return [h('p', {}, h('a', { href: '/tickets', 'data-link': true }, 'See my tickets'))];
   return [];
