@@ -17,6 +17,8 @@ export interface HoldHost {
   changed(): void;
   say(kind: 'error' | 'info', text: string, ...extra: HTMLElement[]): void;
   showError(error: ApiError): void;
+  /** Moves focus to the start of the buyer's panel. */
+  focusPanel(): void;
 }
 
 /**
@@ -122,7 +124,7 @@ export class HoldFlow {
     this.host.markSeats(this.held.hold.seatIds, 'available');
     this.end();
     this.host.say('info', 'Your seats were released.');
-    document.getElementById('panel-title')?.focus();
+    this.host.focusPanel();
     this.host.refreshSoon();
   }
 }
