@@ -89,6 +89,7 @@ export const readinessBody = z.strictObject({
   checks: z.strictObject({ startup: z.boolean(), mysql: z.boolean(), redis: z.boolean() }),
 });
 export const userBody = z.strictObject({ user: userSchema });
+export const sessionBody = z.strictObject({ user: userSchema.nullable().meta({ description: 'null when nobody is logged in' }) });
 export const eventsBody = z.strictObject({ events: z.array(eventSchema) });
 export const eventDetailBody = z.strictObject({ event: eventDetailSchema });
 export const eventBody = z.strictObject({ event: eventSchema });

@@ -1,20 +1,20 @@
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPosterPng } from '../../app/demo/demo-poster.ts';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
 import { buyerInBrowser, clientOf, seatButton, waitForLook } from './support/buyers.ts';
-import { launchBrowser, type TestBrowser } from './support/chromium.ts';
-import { cumulativeLayoutShift, layoutShiftRecorder, layoutShifts, seriousAxeViolations } from './support/page-probes.ts';
+import { browserPool } from './support/browser-pool.ts';
+import { expectAccessible, expectText, openEvent, saveScreenshot, tabTo } from './support/page-checks.ts';
+import { cumulativeLayoutShift, layoutShifts } from './support/page-probes.ts';
 import { ensureSiteBuilt } from './support/site-build.ts';
 
 // Real Chromium against a real API instance (MariaDB, Redis, local S3) serving the built page.
 let platform: TestPlatform;
 let api: TestInstance;
 let organizerClient: HttpClient;
-const browsers: TestBrowser[] = [];
+const browsers = browserPool();
+const browser = browsers.launch;
 
 beforeAll(async () => {
   await ensureSiteBuilt();
@@ -25,45 +25,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(browsers.map((browser) => browser.close()));
+  await browsers.closeAll();
   await platform?.stop();
 });
-
-async function browser(viewport?: { width: number; height: number }): Promise<TestBrowser> {
-  const launched = await launchBrowser(viewport);
-  browsers.push(launched);
-  await launched.page.addInitScript(layoutShiftRecorder);
-  return launched;
-}
 
 const smallVenue = [
   { name: 'Front', rows: 2, seatsPerRow: 12, priceCents: 9_000 },
   { name: 'Floor', rows: 6, seatsPerRow: 16, priceCents: 5_000 },
 ];
-
-async function openEvent(page: Page, baseUrl: string, eventId: number): Promise<void> {
-  await page.goto(`${baseUrl}/events/${eventId}`);
-  await page.waitForSelector('.seat-map button.seat');
-}
-
-async function expectAccessible(page: Page, where: string): Promise<void> {
-  const violations = await seriousAxeViolations(page);
-  expect(violations, `${where}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-}
-
-/** Waits until the element's text contains `text` (the page updates asynchronously). */
-async function expectText(locator: Locator, text: string): Promise<void> {
-  await expect.poll(() => locator.first().innerText(), { timeout: 10_000 }).toContain(text);
-}
-
-/** Presses Tab until the focused element matches, proving it is reachable by keyboard. */
-async function tabTo(page: Page, selector: string, maxTabs = 60): Promise<void> {
-  for (let i = 0; i < maxTabs; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-  }
-  throw new Error(`${selector} is not reachable with Tab`);
-}
 
 describe('the buyer page', () => {
   it('takes a buyer from registering to a ticket, by keyboard, with no serious accessibility violation', async () => {
@@ -295,14 +264,8 @@ describe('the buyer page', () => {
     await waitForLook(page, seatIds[30]!, 'mine');
     await expectAccessible(page, 'seat map with a hold, sold and held seats');
 
-    // The committed README picture is refreshed on request only, so a test run leaves the work tree clean.
-    const folder = process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/' : '../../.local/screenshots/';
-    const path = fileURLToPath(new URL(`${folder}seat-map.png`, import.meta.url));
-    await mkdir(fileURLToPath(new URL(folder, import.meta.url)), { recursive: true });
-    await page.mouse.move(0, 0);
     await page.evaluate(`document.querySelector('img.poster').decode()`);
-    const picture = await page.locator('main').screenshot({ path, animations: 'disabled', caret: 'hide' });
-    expect(picture.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const picture = await saveScreenshot(page.locator('main'), 'seat-map.png');
     expect(picture.length).toBeGreaterThan(20_000);
   });
 

@@ -47,7 +47,8 @@ async function request<T>(method: string, path: string, options: { json?: unknow
 }
 
 export const api = {
-  me: () => request<{ user: User }>('GET', '/api/me').then((r) => r.user),
+  /** Who is logged in: 200 with null when nobody is (GET /api/me would answer 401, which browsers log as an error). */
+  session: () => request<{ user: User | null }>('GET', '/api/session').then((r) => r.user),
   register: (input: { email: string; password: string; name: string }) =>
     request<{ user: User }>('POST', '/api/auth/register', { json: input }).then((r) => r.user),
   logIn: (input: { email: string; password: string }) =>

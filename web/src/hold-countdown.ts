@@ -5,13 +5,13 @@ import { formatCountdown, spokenDuration } from './format.ts';
 const milestones = [300, 60, 30, 10];
 
 /**
- * Ticks a hold's countdown into a `timer` element four times a second and says the milestones
+ * Ticks a hold's countdown into its elements (the panel's `timer`, the phone bar's copy) four times a second and says the milestones
  * through the live region (a timer is not announced by itself); calls `onExpired` once at zero.
  */
 export class HoldCountdown {
   private interval: number | undefined;
   private spoken = new Set<number>();
-  timer: HTMLElement | undefined;
+  timers: HTMLElement[] = [];
 
   constructor(private readonly onExpired: () => void) {}
 
@@ -35,7 +35,7 @@ export class HoldCountdown {
       return;
     }
     const text = formatCountdown(msLeft);
-    if (this.timer && this.timer.textContent !== text) this.timer.textContent = text;
+    for (const timer of this.timers) if (timer.textContent !== text) timer.textContent = text;
     for (const seconds of milestones) {
       if (msLeft <= seconds * 1000 && !this.spoken.has(seconds)) {
         this.spoken.add(seconds);

@@ -1,6 +1,7 @@
 import { api } from './api.ts';
 import { h } from './dom.ts';
-import { navigate, notFound, route, startRouter } from './router.ts';
+import { authHref } from './return-path.ts';
+import { navigate, notFound, onRouteChange, route, startRouter } from './router.ts';
 import { session } from './session.ts';
 import type { User } from './types.ts';
 import { loginPage, registerPage } from './views/auth-pages.ts';
@@ -18,7 +19,7 @@ notFound((main) => {
   main.append(h('h1', {}, 'Page not found'), h('p', {}, 'There is nothing here. ', h('a', { href: '/', 'data-link': true }, 'See all events')));
 });
 
-/** The navigation reflects who is logged in. */
+/** The navigation reflects who is logged in; Log in and Create account lead back to the page on screen. */
 function drawNav(user: User | null): void {
   const link = (href: string, text: string) => h('li', {}, h('a', { href, 'data-link': true }, text));
   const logOut = h('button', {
@@ -34,10 +35,11 @@ function drawNav(user: User | null): void {
     link('/', 'Events'),
     ...(user
       ? [link('/tickets', 'My tickets'), h('li', { class: 'who' }, `Signed in as ${user.name}`), h('li', {}, logOut)]
-      : [link('/login', 'Log in'), link('/register', 'Create account')]),
+      : [link(authHref('/login'), 'Log in'), link(authHref('/register'), 'Create account')]),
   );
 }
 
 session.onChange(drawNav);
+onRouteChange(() => drawNav(session.user));
 drawNav(null);
 session.load().catch(() => undefined).finally(startRouter);

@@ -10,6 +10,7 @@ interface Route {
 
 const routes: Route[] = [];
 let notFoundPage: Page = () => undefined;
+const routeChangeListeners: (() => void)[] = [];
 let cleanup: Cleanup | undefined;
 let renderCount = 0;
 
@@ -28,6 +29,11 @@ export function notFound(page: Page): void {
   notFoundPage = page;
 }
 
+/** Called whenever the URL changes to another page, before that page draws (e.g. links that depend on the current path). */
+export function onRouteChange(listener: () => void): void {
+  routeChangeListeners.push(listener);
+}
+
 /** Goes to a path of the app without reloading (history routing; the server answers index.html for it). */
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
   if (options.replace) history.replaceState(null, '', path);
@@ -42,6 +48,7 @@ export async function render(): Promise<void> {
   cleanup?.();
   cleanup = undefined;
   const { pathname, search } = window.location;
+  for (const listener of routeChangeListeners) listener();
   const found = routes.find((candidate) => candidate.pattern.test(pathname));
   main.replaceChildren();
   main.setAttribute('aria-busy', 'true');

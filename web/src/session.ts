@@ -1,4 +1,4 @@
-import { api, ApiError } from './api.ts';
+import { api } from './api.ts';
 import type { User } from './types.ts';
 
 type Listener = (user: User | null) => void;
@@ -6,7 +6,7 @@ type Listener = (user: User | null) => void;
 let current: User | null = null;
 const listeners = new Set<Listener>();
 
-/** The logged-in buyer, as the API's session cookie says (GET /api/me). */
+/** The logged-in buyer, as the API's session cookie says (GET /api/session). */
 export const session = {
   get user(): User | null {
     return current;
@@ -19,11 +19,6 @@ export const session = {
     listeners.add(listener);
   },
   async load(): Promise<void> {
-    try {
-      session.set(await api.me());
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'unauthenticated') session.set(null);
-      else throw error;
-    }
+    session.set(await api.session());
   },
 };

@@ -14,6 +14,7 @@ import {
   posterBody,
   readinessBody,
   seatMapBody,
+  sessionBody,
   userBody,
 } from '../response-schemas.ts';
 import { createEventBody, holdBody, idempotencyKey, loginBody, registerBody } from '../schemas.ts';
@@ -147,6 +148,16 @@ export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 
       tag: 'Accounts',
       access: 'buyer',
       answers: { 200: { description: 'The user of the session', body: userBody } },
+    },
+  },
+  '/api/session': {
+    get: {
+      operationId: 'getSession',
+      summary: 'Who is logged in, if anyone',
+      description: 'Like getMe, but answers 200 with `user: null` when nobody is logged in (a page asks this on every load).',
+      tag: 'Accounts',
+      access: 'public',
+      answers: { 200: { description: 'The user of the session, or null', body: sessionBody, headers: z.object({ 'Cache-Control': cacheControl('no-store') }) } },
     },
   },
   '/api/events': {

@@ -6,7 +6,7 @@ import type { AppState } from '../context.ts';
 import { readDeviceCookie, writeDeviceCookie } from '../device-cookie.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { attemptLimit } from '../middleware/rate-limit.ts';
-import { requireUser } from '../middleware/require-user.ts';
+import { requireUser, sessionUser } from '../middleware/require-user.ts';
 import { loginBody, registerBody } from '../schemas.ts';
 import { parse } from '../validate.ts';
 
@@ -52,5 +52,11 @@ export function authRoutes(router: Router<AppState>, deps: Deps): void {
 
   router.get('/api/me', requireUser(deps), (ctx) => {
     ctx.body = { user: ctx.state.user };
+  });
+
+  // For the buyer page: 200 either way, because browsers log every 401 as a console error.
+  router.get('/api/session', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { user: await sessionUser(deps, ctx) };
   });
 }

@@ -74,13 +74,13 @@ export async function findOrderByIdempotencyKey(db: Pool, userId: number, key: s
   return (rows[0] as OrderIdentity | undefined) ?? null;
 }
 
-/** Orders with their tickets, for one buyer, optionally one order. */
+/** Orders with their tickets, newest first, for one buyer, optionally one order. */
 export async function listOrders(db: Pool, userId: number, orderId?: number): Promise<Order[]> {
   const [rows] = await db.execute<RowDataPacket[]>(
     `SELECT o.id, o.event_id AS eventId, o.total_cents AS totalCents, t.id AS ticketId, t.seat_id AS seatId
        FROM orders o LEFT JOIN tickets t ON t.order_id = o.id
       WHERE o.user_id = ? ${orderId === undefined ? '' : 'AND o.id = ?'}
-      ORDER BY o.id, t.id`,
+      ORDER BY o.id DESC, t.id`,
     orderId === undefined ? [userId] : [userId, orderId],
   );
   const orders = new Map<number, Order>();

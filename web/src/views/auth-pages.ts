@@ -1,14 +1,9 @@
 import { api, ApiError } from '../api.ts';
 import { h, messageBox, showMessage } from '../dom.ts';
 import { humanMessage } from '../error-messages.ts';
+import { authHref, safeNext } from '../return-path.ts';
 import { navigate } from '../router.ts';
 import { session } from '../session.ts';
-
-/** Only paths of this app are followed after login, never another site. */
-function safeNext(query: URLSearchParams): string {
-  const next = query.get('next') ?? '/';
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 function field(id: string, label: string, input: Record<string, string | boolean>, hint?: string): HTMLElement {
   const hintId = hint ? `${id}-hint` : undefined;
@@ -78,7 +73,7 @@ function authForm(
 }
 
 export function loginPage(main: HTMLElement, _params: Record<string, string>, query: URLSearchParams): void {
-  const next = safeNext(query);
+  const next = safeNext(query.get('next'));
   main.append(
     authForm(
       'Log in',
@@ -91,13 +86,13 @@ export function loginPage(main: HTMLElement, _params: Record<string, string>, qu
         session.set(await api.logIn({ email, password }));
         navigate(next, { replace: true });
       },
-      h('p', {}, 'New here? ', h('a', { href: `/register?next=${encodeURIComponent(next)}`, 'data-link': true }, 'Create an account')),
+      h('p', {}, 'New here? ', h('a', { href: authHref('/register', next), 'data-link': true }, 'Create an account')),
     ),
   );
 }
 
 export function registerPage(main: HTMLElement, _params: Record<string, string>, query: URLSearchParams): void {
-  const next = safeNext(query);
+  const next = safeNext(query.get('next'));
   main.append(
     authForm(
       'Create an account',
@@ -113,7 +108,7 @@ export function registerPage(main: HTMLElement, _params: Record<string, string>,
         session.set(await api.logIn({ email, password }));
         navigate(next, { replace: true });
       },
-      h('p', {}, 'Already have an account? ', h('a', { href: `/login?next=${encodeURIComponent(next)}`, 'data-link': true }, 'Log in')),
+      h('p', {}, 'Already have an account? ', h('a', { href: authHref('/login', next), 'data-link': true }, 'Log in')),
     ),
   );
 }

@@ -4,11 +4,13 @@ import { h, messageBox, showMessage } from '../dom.ts';
 import { humanMessage } from '../error-messages.ts';
 import { formatDate, listOfSeats, spokenDuration } from '../format.ts';
 import type { Cleanup } from '../router.ts';
+import { authHref } from '../return-path.ts';
 import { navigate } from '../router.ts';
 import { SeatPoller } from '../seat-poller.ts';
 import { session } from '../session.ts';
 import type { EventSummary, Seat, SeatStatus } from '../types.ts';
-import { holdView, selectionView } from './buy-panel.ts';
+import { holdView, selectionView, type PanelView } from './buy-panel.ts';
+import { PanelBar } from './panel-bar.ts';
 import { errorLinks, HoldFlow, type HoldHost } from './hold-flow.ts';
 import { seatLegend } from './seat-legend.ts';
 import { SeatMap, type SeatLook } from './seat-map.ts';
@@ -41,7 +43,10 @@ class EventPage implements HoldHost {
   readonly flow: HoldFlow;
   readonly eventId: number;
   private readonly map: SeatMap;
-  private readonly panelBody = h('div', { class: 'panel-body' });
+  private readonly panel = h('aside', { class: 'panel', 'aria-labelledby': 'panel-title' });
+  private readonly bar = new PanelBar(this.panel, 'panel-details');
+  private readonly details = h('div', { class: 'panel-details', id: 'panel-details' });
+  private readonly actions = h('div', { class: 'actions' });
   private readonly messages = h('div', { class: 'message-slot' });
   private readonly availability = h('p', { class: 'availability' });
   private readonly selected = new Set<number>();
@@ -72,9 +77,10 @@ class EventPage implements HoldHost {
           seatLegend(),
           this.map.element,
         ),
-        h('aside', { class: 'panel', 'aria-labelledby': 'panel-title' }, this.messages, this.panelBody),
+        this.panel,
       ),
     );
+    this.panel.append(this.bar.element, this.messages, h('div', { class: 'panel-body' }, this.details, this.actions));
     const firstFree = seats.find((seat) => seat.status === 'available');
     if (firstFree) this.map.setTabStop(firstFree.id);
     this.restorePendingSelection();
@@ -119,19 +125,26 @@ class EventPage implements HoldHost {
 
   /** Redraws the panel; the control that had focus (found by id) keeps it. */
   private drawPanel(): void {
-    const focusedId = this.panelBody.contains(document.activeElement) ? document.activeElement?.id : undefined;
+    const focusedId = this.panel.contains(document.activeElement) ? document.activeElement?.id : undefined;
     const seatsOf = (ids: Iterable<number>) => [...ids].map((id) => this.map.seat(id)).filter((seat): seat is Seat => !!seat);
     const { held, purchasing, countdown } = this.flow;
+    let view: PanelView;
     if (held) {
-      const view = holdView({ seats: seatsOf(held.hold.seatIds), msLeft: this.flow.msLeft(), purchasing, onBuy: () => void this.flow.buy(), onRelease: () => void this.flow.release() });
-      countdown.timer = view.timer;
-      this.panelBody.replaceChildren(...view.elements);
+      const holding = holdView({ seats: seatsOf(held.hold.seatIds), msLeft: this.flow.msLeft(), purchasing, onBuy: () => void this.flow.buy(), onRelease: () => void this.flow.release() });
+      countdown.timers = holding.timers;
+      view = holding;
     } else {
-      countdown.timer = undefined;
-      const view = selectionView({ selected: seatsOf(this.selected), limit: this.limit, loggedIn: !!session.user, onHold: () => void this.hold() });
-      this.panelBody.replaceChildren(...view.filter((element): element is HTMLElement => element !== null));
+      countdown.timers = [];
+      view = selectionView({ selected: seatsOf(this.selected), limit: this.limit, loggedIn: !!session.user, onHold: () => void this.hold() });
     }
+    this.details.replaceChildren(...view.details);
+    this.actions.replaceChildren(...view.actions);
+    this.bar.show(view.summary);
     if (focusedId) document.getElementById(focusedId)?.focus();
+  }
+
+  focusPanel(): void {
+    this.bar.focusStart();
   }
 
   say(kind: 'error' | 'info' | 'success', text: string, ...extra: HTMLElement[]): void {
@@ -159,7 +172,7 @@ class EventPage implements HoldHost {
   private async hold(): Promise<void> {
     if (!session.user) {
       sessionStorage.setItem(pendingSelectionKey(this.eventId), JSON.stringify([...this.selected]));
-      return navigate(`/login?next=${encodeURIComponent(`/events/${this.eventId}`)}`);
+      return navigate(authHref('/login', `/events/${this.eventId}`));
     }
     if (this.selected.size === 0) return announce('Pick seats on the map first.');
     try {
@@ -167,7 +180,7 @@ class EventPage implements HoldHost {
       this.selected.clear();
       showMessage(this.messages, null);
       this.flow.start({ hold });
-      document.getElementById('panel-title')?.focus();
+      this.focusPanel();
       announce(`${hold.seatIds.length} seats held for you for ${spokenDuration(this.flow.msLeft())}.`);
     } catch (error) {
       this.onHoldError(asApiError(error));

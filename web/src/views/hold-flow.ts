@@ -3,6 +3,7 @@ import { h } from '../dom.ts';
 import { humanMessage } from '../error-messages.ts';
 import { HoldCountdown } from '../hold-countdown.ts';
 import { holdStore, newIdempotencyKey, type StoredHold } from '../hold-store.ts';
+import { authHref } from '../return-path.ts';
 import { navigate } from '../router.ts';
 import { session } from '../session.ts';
 import type { SeatStatus } from '../types.ts';
@@ -16,6 +17,8 @@ export interface HoldHost {
   changed(): void;
   say(kind: 'error' | 'info', text: string, ...extra: HTMLElement[]): void;
   showError(error: ApiError): void;
+  /** Moves focus to the start of the buyer's panel. */
+  focusPanel(): void;
 }
 
 /**
@@ -121,7 +124,7 @@ export class HoldFlow {
     this.host.markSeats(this.held.hold.seatIds, 'available');
     this.end();
     this.host.say('info', 'Your seats were released.');
-    document.getElementById('panel-title')?.focus();
+    this.host.focusPanel();
     this.host.refreshSoon();
   }
 }
@@ -129,7 +132,7 @@ export class HoldFlow {
 /** Links that go with some errors: log in again, or see the tickets already bought. */
 export function errorLinks(error: ApiError, eventId: number): HTMLElement[] {
   if (error.code === 'unauthenticated') {
-    return [h('p', {}, h('a', { href: `/login?next=${encodeURIComponent(`/events/${eventId}`)}`, 'data-link': true }, 'Log in'))];
+    return [h('p', {}, h('a', { href: authHref('/login', `/events/${eventId}`), 'data-link': true }, 'Log in'))];
   }
   if (error.code === 'hold_purchased') return [h('p', {}, h('a', { href: '/tickets', 'data-link': true }, 'See my tickets'))];
   return [];

@@ -2,6 +2,7 @@ import { api, ApiError, fetchSeatMap } from '../api.ts';
 import { h, messageBox } from '../dom.ts';
 import { humanMessage } from '../error-messages.ts';
 import { formatDate, formatPrice, seatName } from '../format.ts';
+import { authHref } from '../return-path.ts';
 import { session } from '../session.ts';
 import type { EventSummary, Order, Seat } from '../types.ts';
 
@@ -39,7 +40,7 @@ function orderCard(order: Order, details: EventDetails | undefined, headingLevel
 function needLogin(main: HTMLElement, title: string, next: string): boolean {
   if (session.user) return false;
   main.append(h('h1', {}, title), messageBox('info', 'Please log in to see your tickets.'),
-    h('p', {}, h('a', { href: `/login?next=${encodeURIComponent(next)}`, 'data-link': true }, 'Log in')));
+    h('p', {}, h('a', { href: authHref('/login', next), 'data-link': true }, 'Log in')));
   return true;
 }
 
