@@ -7,8 +7,12 @@ import type { AppState } from './http/context.ts';
 import { cookieSigner } from './http/cookie-signer.ts';
 import { originCheck } from './http/middleware/csrf.ts';
 import { errorHandler } from './http/middleware/error-handler.ts';
+import { htmlSecurityHeaders } from './http/middleware/html-security-headers.ts';
+import { methodNotAllowed } from './http/middleware/method-not-allowed.ts';
+import { noStoreByDefault } from './http/middleware/no-store-by-default.ts';
 import { whenReady } from './http/middleware/readiness.ts';
 import { requestContext } from './http/middleware/request-context.ts';
+import { strictTransportSecurity } from './http/middleware/strict-transport-security.ts';
 import { adminRoutes } from './http/routes/admin.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { eventRoutes } from './http/routes/events.ts';
@@ -68,6 +72,10 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   );
 
   app.use(requestContext(deps.logger));
+  // Outside the error handler, so they see every final answer, errors included.
+  app.use(strictTransportSecurity());
+  app.use(htmlSecurityHeaders());
+  app.use(noStoreByDefault());
   app.use(errorHandler(deps.logger));
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
@@ -78,7 +86,7 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   const apiGate = compose([whenReady(isReady), originCheck(config.ALLOWED_ORIGINS), sessions as never]);
   app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiGate(ctx, next) : next()));
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(methodNotAllowed(router));
   // The buyer page (dist/web) for every GET outside /api/ that no route answered.
   app.use(staticSite());
   return { app, router };

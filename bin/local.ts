@@ -6,10 +6,33 @@ import { connect } from '../app/connect.ts';
 import { demoBuyer, seedDemo } from '../app/demo/seed-demo.ts';
 import { connectionOptions, databaseName } from '../app/infra/mysql/connection-options.ts';
 import { startLocalS3Server, type LocalS3Server } from '../app/infra/s3/local-s3-server.ts';
+import { maskedUrl } from '../app/infra/masked-url.ts';
+import { pingRedisOnce } from '../app/infra/redis/client.ts';
 import { createLogger } from '../app/logger.ts';
 import { startApi } from '../app/server.ts';
 
 const organizer = { email: 'organizer@ticketkit.local', password: 'demo-organizer-password' };
+/** Per service: the whole check stays well inside the 10 s a newcomer should wait for a verdict. */
+const serviceCheckTimeoutMs = 5_000;
+
+/** The database is created here only: on AWS the stack creates it. */
+async function createDatabase(databaseUrl: string): Promise<void> {
+  const { database: _database, ...server } = connectionOptions(databaseUrl);
+  const admin = await mysql.createConnection({ ...server, connectTimeout: serviceCheckTimeoutMs });
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName(databaseUrl).replaceAll('`', '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** One line of cause: Node's dual-stack connect failure is an AggregateError with an empty message. */
+function causeOf(error: unknown): string {
+  const { message, code, errors } = error as { message?: string; code?: string; errors?: unknown[] };
+  if (message) return message;
+  if (errors?.length) return causeOf(errors[0]);
+  return code ?? String(error);
+}
 
 let s3: LocalS3Server | undefined;
 if (!process.env.S3_ENDPOINT) {
@@ -35,20 +58,34 @@ try {
 }
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-try {
-  // The database is created here only: on AWS the stack creates it.
-  const { database: _database, ...server } = connectionOptions(config.DATABASE_URL);
-  const admin = await mysql.createConnection(server);
-  await admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName(config.DATABASE_URL).replaceAll('`', '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-} catch (error) {
-  console.error(`npm start: cannot reach MySQL at ${config.DATABASE_URL}: ${(error as Error).message}`);
+// Both services are checked at once and only once: an instance would retry them forever (on AWS they come
+// back), but a newcomer needs to hear within seconds which one is down, in one line, and exit code 2.
+const unreachable = (
+  await Promise.all([
+    createDatabase(config.DATABASE_URL).then(
+      () => null,
+      (error: unknown) => `cannot reach MySQL at ${maskedUrl(config.DATABASE_URL)}: ${causeOf(error)}`,
+    ),
+    pingRedisOnce(config.REDIS_URL, serviceCheckTimeoutMs).then(
+      () => null,
+      (error: unknown) => `cannot reach Redis at ${maskedUrl(config.REDIS_URL)}: ${causeOf(error)}`,
+    ),
+  ])
+).filter((problem) => problem !== null);
+if (unreachable.length) {
+  console.error(`npm start: ${unreachable.join('; ')}`);
   process.exit(2);
 }
 
 const deps = connect(config, logger);
-await deps.posters.ensureBucket();
-const api = await startApi(deps, { port: config.PORT });
+await deps.posters.ensureBucket().catch((error: unknown) => {
+  console.error(`npm start: cannot reach S3 at ${config.S3_ENDPOINT ?? 'AWS'} (bucket ${config.S3_BUCKET}): ${causeOf(error)}`);
+  process.exit(2);
+});
+const api = await startApi(deps, { port: config.PORT }).catch((error: unknown) => {
+  console.error(`npm start: cannot listen on port ${config.PORT}: ${causeOf(error)} (set PORT to use another port, e.g. PORT=3001 npm start)`);
+  process.exit(2);
+});
 await api.ready;
 const { eventId } = await seedDemo(deps);
 

@@ -34,7 +34,13 @@ export async function purchaseHold(
 
   const begin = await deps.seats.beginPurchase(eventId, holdId, userId, idempotencyKey);
   if (begin.kind === 'missing') throw errors.notFound('hold');
-  if (begin.kind === 'purchased') throw errors.holdPurchased();
+  if (begin.kind === 'purchased') {
+    // Redis marks a hold purchased only after its order committed. With this very key it is a concurrent
+    // attempt (a double click) that committed after our first look: it replays, as it would a moment later.
+    const winner = await findOrderByIdempotencyKey(deps.db, userId, idempotencyKey);
+    if (winner) return replay(deps, eventId, holdId, userId, winner);
+    throw errors.holdPurchased();
+  }
   if (begin.kind === 'in_progress') throw errors.requestInProgress();
   if (begin.kind === 'expired') throw errors.holdExpired();
 

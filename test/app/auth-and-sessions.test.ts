@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { HttpClient, logIn, newBuyer } from '../support/http-client.ts';
-import { freePort } from '../support/wait.ts';
+import { freePort, waitUntil } from '../support/wait.ts';
 
 let platform: TestPlatform;
 let instance: TestInstance;
@@ -23,13 +23,13 @@ async function startProcessInstance(env: Record<string, string>): Promise<{ url:
   const port = await freePort();
   const child = spawn('bin/api', { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
-    if (ready) return { url, child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitUntil('the second instance to become ready', () => fetch(`${url}/readyz`).then((r) => r.status === 200, () => false), 60_000, 100);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
-  child.kill('SIGKILL');
-  throw new Error('second instance never became ready');
+  return { url, child };
 }
 
 describe('accounts', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import { waitUntil } from '../support/wait.ts';
 
 let platform: TestPlatform;
 let instances: TestInstance[];
@@ -135,7 +136,7 @@ describe('seat holds', () => {
 });
 
 describe('hold expiry', () => {
-  it('frees the seats of an expired hold within a second, for anyone to hold and buy, and refuses its purchase with 410', async () => {
+  it('frees the seats of an expired hold the moment it expires, for anyone to hold and buy, and refuses its purchase with 410', async () => {
     const fast = await createTestPlatform({ HOLD_TTL_SECONDS: '1' });
     try {
       const api = await fast.startInstance();
@@ -147,16 +148,14 @@ describe('hold expiry', () => {
       const hold = (await first.client.post(`/api/events/${eventId}/holds`, { seatIds: seatIds.slice(0, 3) })).body.hold;
       const expiresAt = Date.parse(hold.expiresAt);
 
-      // Poll the seat map until the seats show available; it must happen within 1 s of expiry.
-      let freedAt = 0;
-      while (!freedAt) {
+      // No sweeper to wait for: expiry is judged against the clock when a request reads the seats, so the
+      // first map asked for once expiresAt has passed shows them free, however busy the machine is.
+      const heldSeatStates = async () => {
         const map = await second.client.get(`/api/events/${eventId}/seats`);
-        const states = map.body.seats.filter((seat: { id: number }) => seatIds.slice(0, 3).includes(seat.id));
-        if (states.every((seat: { status: string }) => seat.status === 'available')) freedAt = Date.now();
-        else expect(Date.now()).toBeLessThan(expiresAt + 5_000);
-      }
-      expect(freedAt).toBeGreaterThanOrEqual(expiresAt - 50);
-      expect(freedAt).toBeLessThan(expiresAt + 1_000);
+        return map.body.seats.filter((seat: { id: number }) => seatIds.slice(0, 3).includes(seat.id)).map((seat: { status: string }) => seat.status);
+      };
+      await waitUntil('the hold to pass its expiresAt', () => Date.now() > expiresAt, 10_000, 20);
+      expect(await heldSeatStates()).toEqual(['available', 'available', 'available']);
 
       const late = await first.client.post(`/api/holds/${hold.id}/purchase`, undefined, { 'Idempotency-Key': 'late-1' });
       expect(late.status).toBe(410);

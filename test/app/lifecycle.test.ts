@@ -12,7 +12,7 @@ import { createRedisClient, waitForRedis } from '../../app/infra/redis/client.ts
 import { createTestPlatform, organizer, testEnv, type TestPlatform } from '../support/api.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { HttpClient, logIn } from '../support/http-client.ts';
-import { freePort } from '../support/wait.ts';
+import { acceptsConnections, freePort, waitUntil } from '../support/wait.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -143,7 +143,7 @@ describe('graceful shutdown', () => {
     const env = testEnv(platform.database, platform.keyPrefix, platform.bucket);
     const child = spawn('bin/api', { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
     const url = `http://127.0.0.1:${port}`;
-    while (!(await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil('bin/api to become ready', () => fetch(`${url}/readyz`).then((r) => r.ok, () => false), 60_000);
     const admin = new HttpClient(url);
     await logIn(admin, organizer.email, organizer.password);
     const event = await admin.post('/api/admin/events', {
@@ -151,24 +151,27 @@ describe('graceful shutdown', () => {
       sections: [{ name: 'A', rows: 1, seatsPerRow: 1, priceCents: 1 }],
     });
 
-    // A poster upload whose body is still arriving when SIGTERM comes.
+    // A poster upload whose body is still arriving when SIGTERM comes. With Expect: 100-continue, Node's
+    // server answers 100 only once it has parsed the headers and handed the request to the app, so the
+    // request is provably in flight (not merely connected) when the signal is sent.
     const png = demoPosterPng(30, 30);
     const upload = request(`${url}/api/admin/events/${event.body.event.id}/poster`, {
       method: 'PUT',
-      headers: { 'content-type': 'image/png', 'content-length': png.length, cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      headers: {
+        'content-type': 'image/png',
+        'content-length': png.length,
+        expect: '100-continue',
+        cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
     });
     const answered = once(upload, 'response');
+    upload.flushHeaders();
+    await once(upload, 'continue');
     upload.write(png.subarray(0, 100));
-    await new Promise((resolve) => upload.once('socket', (socket) => socket.once('connect', resolve)));
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
-    // New connections are refused once the server stops listening.
-    let refused = false;
-    for (let i = 0; i < 100 && !refused; i++) {
-      refused = await fetch(`${url}/healthz`).then(() => false, () => true);
-      if (!refused) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(refused).toBe(true);
+    // New connections are refused once the server stops listening; only then does the rest of the body come.
+    await waitUntil('bin/api to refuse new connections', async () => !(await acceptsConnections(url)));
     upload.end(png.subarray(100));
     const [response] = (await answered) as [import('node:http').IncomingMessage];
     let body = '';

@@ -91,14 +91,17 @@ describe('the OpenAPI document', () => {
   });
 
   it('flags an answer that breaks it: an undocumented status, a wrong body, a missing header', () => {
-    const json = new Headers({ 'content-type': 'application/json', 'x-request-id': 'r' });
+    const json = new Headers({ 'content-type': 'application/json', 'x-request-id': 'r', 'cache-control': 'no-store' });
     const answer = { method: 'GET', path: '/api/events/7', headers: json };
     expect(contractProblems({ ...answer, status: 500, text: '{}' })).toEqual([expect.stringContaining('status not documented')]);
     expect(contractProblems({ ...answer, status: 200, text: '{"event":{"id":7}}' })).toEqual([expect.stringContaining('does not match')]);
     expect(contractProblems({ ...answer, status: 404, text: '{"error":{"code":"not_found","message":"No such event."}}' })).toEqual([]);
-    expect(contractProblems({ ...answer, status: 404, headers: new Headers({ 'content-type': 'application/json' }), text: '{"error":{"code":"not_found","message":"x"}}' })).toEqual([
+    const notFound = '{"error":{"code":"not_found","message":"x"}}';
+    expect(contractProblems({ ...answer, status: 404, headers: new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' }), text: notFound })).toEqual([
       expect.stringContaining('X-Request-Id'),
     ]);
+    const cacheable = new Headers({ 'content-type': 'application/json', 'x-request-id': 'r', 'cache-control': 'public, max-age=60' });
+    expect(contractProblems({ ...answer, status: 404, headers: cacheable, text: notFound })).toEqual([expect.stringContaining('Cache-Control')]);
     expect(contractProblems({ ...answer, path: '/api/nowhere', status: 404, text: 'Not Found' })).toEqual([expect.stringContaining('expected {"error"')]);
   });
 });

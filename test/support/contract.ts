@@ -13,15 +13,20 @@ export interface ReceivedAnswer {
   text: string;
 }
 
+interface DocumentedHeader {
+  required?: boolean;
+  schema?: unknown;
+  $ref?: string;
+}
 interface DocumentedResponse {
-  headers?: Record<string, { required?: boolean; $ref?: string }>;
+  headers?: Record<string, DocumentedHeader>;
   content?: Record<string, { schema?: unknown }>;
 }
 type DocumentedOperation = { responses: Record<string, DocumentedResponse> };
 
 const document = openApiDocument() as unknown as {
   paths: Record<string, Record<string, DocumentedOperation>>;
-  components: { headers?: Record<string, { required?: boolean }> } & Record<string, unknown>;
+  components: { headers?: Record<string, DocumentedHeader> } & Record<string, unknown>;
 };
 // ajv-formats is CommonJS with a default export; under ESM interop it arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
@@ -72,9 +77,14 @@ export function contractProblems(answer: ReceivedAnswer): string[] {
   if (!response) return [`${where}: status not documented (documented: ${Object.keys(operation.responses).join(', ')})`];
 
   const problems: string[] = [];
-  for (const [name, header] of Object.entries(response.headers ?? {})) {
-    const required = header.$ref ? document.components.headers?.[header.$ref.split('/').pop()!]?.required : header.required;
-    if (required && !answer.headers.has(name)) problems.push(`${where}: required header ${name} is missing`);
+  for (const [name, declared] of Object.entries(response.headers ?? {})) {
+    const header = declared.$ref ? document.components.headers?.[declared.$ref.split('/').pop()!] : declared;
+    const value = answer.headers.get(name);
+    if (value === null) {
+      if (header?.required) problems.push(`${where}: required header ${name} is missing`);
+    } else if (header?.schema && !validatorFor(`header ${template} ${method} ${answer.status} ${name}`, header.schema)(value)) {
+      problems.push(`${where}: header ${name}: ${value} does not match the document`);
+    }
   }
   const schema = response.content?.['application/json']?.schema;
   if (answer.method === 'HEAD' || !schema) {

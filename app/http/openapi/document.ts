@@ -36,29 +36,36 @@ function errorCodesOf(path: string, method: string, op: Operation): ErrorCode[] 
   return codes;
 }
 
-function answer({ description, body, headers }: Answer): ZodOpenApiResponseObject {
+const noStore = z
+  .literal('no-store')
+  .meta({ description: 'API answers are never stored by caches unless the route says otherwise', header: { id: 'NoStore' } });
+
+/** Headers every answer of `path` carries: the request id, and under /api/ a Cache-Control (no-store unless a route sets its own). */
+const commonHeaders = (path: string) => ({ 'X-Request-Id': requestId, ...(path.startsWith('/api/') ? { 'Cache-Control': noStore } : {}) });
+
+function answer(path: string, { description, body, headers }: Answer): ZodOpenApiResponseObject {
   return {
     description,
-    headers: z.object({ 'X-Request-Id': requestId, ...headers?.shape }),
+    headers: z.object({ ...commonHeaders(path), ...headers?.shape }),
     ...(body ? { content: { 'application/json': { schema: body } } } : {}),
   };
 }
 
-function errorAnswer(status: number, codes: ErrorCode[]): ZodOpenApiResponseObject {
+function errorAnswer(path: string, status: number, codes: ErrorCode[]): ZodOpenApiResponseObject {
   const waits = status === 429 || status === 503;
   return {
     description: codes.map((code) => `\`${code}\``).join(', '),
-    headers: z.object({ 'X-Request-Id': requestId, ...(waits ? { 'Retry-After': retryAfter } : {}) }),
+    headers: z.object({ ...commonHeaders(path), ...(waits ? { 'Retry-After': retryAfter } : {}) }),
     content: { 'application/json': { schema: errorBody(codes) } },
   };
 }
 
 function operationObject(path: string, method: string, op: Operation): ZodOpenApiOperationObject {
   const responses: Record<string, ZodOpenApiResponseObject> = {};
-  for (const [status, success] of Object.entries(op.answers)) responses[status] = answer(success);
+  for (const [status, success] of Object.entries(op.answers)) responses[status] = answer(path, success);
   for (const [status, codes] of byStatus(errorCodesOf(path, method, op))) {
     // A route's own answer for that status (readiness' 503 body) stays; otherwise the error body.
-    responses[status] ??= errorAnswer(status, codes);
+    responses[status] ??= errorAnswer(path, status, codes);
   }
   const limits = op.json ? ` The JSON body is at most ${jsonBodyLimit / 1024} KB (413 beyond).` : op.upload ? ` At most ${op.upload.maxBytes / 1024 / 1024} MB (413 beyond).` : '';
   return {

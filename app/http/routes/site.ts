@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url';
 import { send } from '@koa/send';
 import type { Middleware } from 'koa';
 import type { AppState } from '../context.ts';
-import { siteContentSecurityPolicy } from '../content-security-policy.ts';
 
 /** Where `npm run build:web` (and `npm ci`'s prepare step) writes the buyer page. */
 export const defaultSiteDirectory = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
@@ -13,7 +12,8 @@ const oneYearMs = 365 * 24 * 60 * 60 * 1000;
  * Serves the built buyer page for GET/HEAD outside `/api/`: hashed files under `/assets/` are cached for a
  * year, `index.html` is revalidated on every load, and any path without a file extension is a page of the
  * single-page app (history routing), answered with `index.html`. Paths are resolved inside `root` only:
- * `@koa/send` (resolve-path) rejects traversal with a 403.
+ * `@koa/send` (resolve-path) rejects traversal with a 403. The CSP of every HTML answer is set by
+ * middleware/html-security-headers.ts.
  */
 export function staticSite(root: string = defaultSiteDirectory): Middleware<AppState> {
   return async (ctx, next) => {
@@ -23,7 +23,6 @@ export function staticSite(root: string = defaultSiteDirectory): Middleware<AppS
     try {
       if (isPage) {
         ctx.set('Cache-Control', 'no-cache');
-        ctx.set('Content-Security-Policy', siteContentSecurityPolicy);
         await send(ctx, 'index.html', { root, index: false });
         if (ctx.fresh) ctx.status = 304;
       } else {

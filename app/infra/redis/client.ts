@@ -38,3 +38,31 @@ export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<voi
     redis.once('ready', onReady);
   });
 }
+
+/**
+ * One connection attempt and a PING, no retries: for a start-up check that should stop with the cause
+ * (`connect ECONNREFUSED …`, `WRONGPASS …`) rather than retry forever as an instance does.
+ */
+export async function pingRedisOnce(redisUrl: string, timeoutMs: number): Promise<void> {
+  let cause: Error | undefined;
+  const probe = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  // connect() itself only rejects with "Connection is closed."; the error event says why.
+  probe.on('error', (error: Error) => {
+    cause ??= error;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw cause ?? error;
+  } finally {
+    probe.disconnect();
+  }
+}

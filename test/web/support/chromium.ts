@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
-export const chromiumPath = '/usr/bin/chromium';
+/** Debian's Chromium (`apt-get install chromium`; `npm test` installs it when missing and it can), or `CHROMIUM_PATH`. */
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const chromiumArgs = [
   '--headless',
@@ -27,10 +28,11 @@ export interface TestBrowser {
  * One browser of its own: a Chromium process with a fresh profile directory (its own cookies and
  * sessionStorage), so two of them are two independent buyers.
  */
-export async function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<TestBrowser> {
+export async function launchBrowser(viewport = { width: 1280, height: 900 }, executablePath = chromiumPath): Promise<TestBrowser> {
+  await assertExecutable(executablePath);
   const userDataDir = await mkdtemp(join(tmpdir(), 'ticketkit-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
+    executablePath,
     headless: true,
     args: chromiumArgs,
     viewport,
@@ -46,4 +48,19 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A missing browser fails the test with one line that says what to install (never a skip: a machine
+ * without Chromium has not run the browser tests), not with playwright's screenful about its own downloads.
+ */
+async function assertExecutable(path: string): Promise<void> {
+  const usable = await access(path, constants.X_OK).then(() => true, () => false);
+  if (usable) return;
+  const error = new Error(
+    `Chromium not found at ${path}: the browser tests need it; install it with \`apt-get install chromium\` ` +
+      '(npm test does this when run as root) or set CHROMIUM_PATH to a Chromium executable',
+  );
+  error.stack = `Error: ${error.message}`;
+  throw error;
 }
