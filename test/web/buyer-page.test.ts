@@ -213,7 +213,8 @@ describe('the buyer page', () => {
       refuse = false;
       await route.fulfill({
         status: 503,
-        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+        // As the API answers a 503 (the page's answers are checked against the OpenAPI document).
+        headers: { 'content-type': 'application/json', 'retry-after': '1', 'cache-control': 'no-store', 'x-request-id': 'faked-503' },
         body: JSON.stringify({ error: { code: 'service_unavailable', message: 'A dependency is unavailable; retry shortly.' } }),
       });
     });

@@ -2,7 +2,9 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { isApiPath, type ReceivedAnswer } from '../../support/contract.ts';
+import { checkAnswer } from '../../support/contract-setup.ts';
 
 /** Debian's Chromium (`apt-get install chromium`; `npm test` installs it when missing and it can), or `CHROMIUM_PATH`. */
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -39,6 +41,10 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }, exe
     timeout: 30_000,
   });
   context.setDefaultTimeout(15_000);
+  // The page's API answers are held to the OpenAPI document like every other client's.
+  context.on('response', (response) => {
+    if (isApiPath(new URL(response.url()).pathname)) checkAnswer(receivedBy(response));
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
@@ -48,6 +54,17 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }, exe
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An answer as the page received it (null when its body is gone, e.g. the browser closed first). */
+async function receivedBy(response: Response): Promise<ReceivedAnswer | null> {
+  const method = response.request().method();
+  const status = response.status();
+  const headers = new Headers();
+  // Playwright joins repeated headers (Set-Cookie) with newlines.
+  for (const [name, value] of Object.entries(await response.allHeaders())) for (const line of value.split('\n')) headers.append(name, line);
+  const text = method === 'HEAD' || status === 204 || status === 304 ? '' : await response.text().catch(() => null);
+  return text === null ? null : { method, path: new URL(response.url()).pathname, status, headers, text };
 }
 
 /**
