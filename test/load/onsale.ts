@@ -3,7 +3,8 @@
  *
  *   k6 run -e BASE_URL=https://tickets.example -e EVENT_ID=42 test/load/onsale.ts
  *
- * Each virtual user is one buyer (buyer-<VU>@<BUYER_EMAIL_DOMAIN>, registered on first use), logged in
+ * Each virtual user is one buyer (buyer-<VU>@<BUYER_EMAIL_DOMAIN>, registered on first use: from one load
+ * generator that needs REGISTER_RATE_LIMIT_PER_IP=0 on the instances, or buyers created beforehand), logged in
  * before its first measured step. Per iteration it browses the seat map, holds 1-4 seats (the front-row
  * rush: most first attempts want the same few best seats), tries other seats after each 409, then buys
  * with an Idempotency-Key or walks away. The shape (stages, mix, seat choice) comes from scenario.ts
