@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPosterPng } from '../../app/demo/demo-poster.ts';
-import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
-import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import type { TestInstance, TestPlatform } from '../support/api.ts';
+import { createEvent, HttpClient, newBuyer } from '../support/http-client.ts';
 import { buyerInBrowser, clientOf, seatButton, waitForLook } from './support/buyers.ts';
 import { browserPool } from './support/browser-pool.ts';
 import { expectAccessible, expectText, openEvent, saveScreenshot, tabTo } from './support/page-checks.ts';
 import { cumulativeLayoutShift, layoutShifts } from './support/page-probes.ts';
-import { ensureSiteBuilt } from './support/site-build.ts';
+import { startWebPlatform } from './support/web-platform.ts';
 
 // Real Chromium against a real API instance (MariaDB, Redis, local S3) serving the built page.
 let platform: TestPlatform;
@@ -17,11 +17,7 @@ const browsers = browserPool();
 const browser = browsers.launch;
 
 beforeAll(async () => {
-  await ensureSiteBuilt();
-  platform = await createTestPlatform();
-  api = await platform.startInstance();
-  organizerClient = new HttpClient(api.url);
-  await logIn(organizerClient, organizer.email, organizer.password);
+  ({ platform, api, organizerClient } = await startWebPlatform());
 });
 
 afterAll(async () => {

@@ -1,12 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPosterPng } from '../../app/demo/demo-poster.ts';
-import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
-import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import type { TestInstance, TestPlatform } from '../support/api.ts';
+import { createEvent, HttpClient, newBuyer } from '../support/http-client.ts';
 import { buyerInBrowser } from './support/buyers.ts';
 import { browserPool } from './support/browser-pool.ts';
 import { consoleProblems, expectAccessible, openEvent, saveScreenshot } from './support/page-checks.ts';
-import { ensureSiteBuilt } from './support/site-build.ts';
+import { startWebPlatform } from './support/web-platform.ts';
 
 // The events list at desktop and phone width, where "Log in" leads back to, My tickets, a quiet console.
 let platform: TestPlatform;
@@ -18,11 +18,7 @@ const phone = { width: 390, height: 844 };
 const password = 'correct horse battery';
 
 beforeAll(async () => {
-  await ensureSiteBuilt();
-  platform = await createTestPlatform();
-  api = await platform.startInstance();
-  organizerClient = new HttpClient(api.url);
-  await logIn(organizerClient, organizer.email, organizer.password);
+  ({ platform, api, organizerClient } = await startWebPlatform());
   // Three events with posters, on sale, at evening hours (UTC: the browser runs in the machine's zone).
   const concerts = [
     ['The Famous Artist — World Tour', 'Arena One', '2027-06-12T18:00:00Z', 250],

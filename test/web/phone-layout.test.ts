@@ -1,13 +1,13 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPosterPng } from '../../app/demo/demo-poster.ts';
-import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
-import { HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import type { TestInstance, TestPlatform } from '../support/api.ts';
+import { HttpClient, newBuyer } from '../support/http-client.ts';
 import { buyerInBrowser, seatButton, waitForLook } from './support/buyers.ts';
 import { browserPool } from './support/browser-pool.ts';
 import { expectAccessible, expectText, openEvent, saveScreenshot } from './support/page-checks.ts';
 import { cumulativeLayoutShift, layoutShifts } from './support/page-probes.ts';
-import { ensureSiteBuilt } from './support/site-build.ts';
+import { startWebPlatform } from './support/web-platform.ts';
 
 // The event page on a phone (390 × 844, an iPhone 12 to 15): a seat map far wider than the screen.
 const phone = { width: 390, height: 844 };
@@ -17,11 +17,7 @@ let organizerClient: HttpClient;
 const browsers = browserPool();
 
 beforeAll(async () => {
-  await ensureSiteBuilt();
-  platform = await createTestPlatform();
-  api = await platform.startInstance();
-  organizerClient = new HttpClient(api.url);
-  await logIn(organizerClient, organizer.email, organizer.password);
+  ({ platform, api, organizerClient } = await startWebPlatform());
 });
 
 afterAll(async () => {
