@@ -60,6 +60,10 @@ export const configSchema = z
     /** Requests that may wait for a hash slot (at most 5 s each); beyond it: 503 with Retry-After. */
     PASSWORD_HASH_QUEUE: integer(0, 100_000).default(16),
     ALLOWED_ORIGINS: list.default([]),
+    /** CloudWatch namespace of the business metrics the API writes to its log (EMF); one per environment. */
+    METRICS_NAMESPACE: z.string().regex(/^[A-Za-z0-9._/#:-]{1,255}$/).default('Ticketkit'),
+    /** How often counted metrics are written (and at shutdown). */
+    METRICS_FLUSH_SECONDS: integer(1, 60).default(60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

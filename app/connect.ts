@@ -8,6 +8,7 @@ import { createRedisClient } from './infra/redis/client.ts';
 import { LoginThrottle } from './infra/redis/login-throttle.ts';
 import { SeatStore } from './infra/redis/seat-store.ts';
 import { createS3Client, PosterStore } from './infra/s3/poster-store.ts';
+import { BusinessMetrics } from './metrics/business-metrics.ts';
 import { EventCatalog } from './services/event-catalog.ts';
 
 export interface Connected extends Deps {
@@ -39,6 +40,7 @@ export function connect(config: Config, logger: Logger): Connected {
     db,
     redis,
     logger,
+    metrics: new BusinessMetrics(config.METRICS_NAMESPACE),
     seats: new SeatStore(redis, config.REDIS_KEY_PREFIX),
     catalog: new EventCatalog(db),
     posters: new PosterStore(s3, config.S3_BUCKET),

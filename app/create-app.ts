@@ -76,7 +76,7 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   app.use(strictTransportSecurity());
   app.use(htmlSecurityHeaders());
   app.use(noStoreByDefault());
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, deps.metrics));
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');

@@ -6,6 +6,7 @@ import type { PasswordHasher } from './infra/password-hasher.ts';
 import type { LoginThrottle } from './infra/redis/login-throttle.ts';
 import type { SeatStore } from './infra/redis/seat-store.ts';
 import type { PosterStore } from './infra/s3/poster-store.ts';
+import type { BusinessMetrics } from './metrics/business-metrics.ts';
 import type { EventCatalog } from './services/event-catalog.ts';
 
 /** What the API needs from the outside world; created by the composition root and passed in. */
@@ -20,4 +21,6 @@ export interface Deps {
   passwords: PasswordHasher;
   loginThrottle: LoginThrottle;
   logger: Logger;
+  /** Business events (holds, purchases, failures) counted for CloudWatch. */
+  metrics: BusinessMetrics;
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import { createApp } from './create-app.ts';
 import type { Connected } from './connect.ts';
+import { startMetricsFlush } from './metrics/metrics-flush.ts';
 import { prepareInstance } from './start-up.ts';
 
 /** The load balancer waits 30 s before cutting a draining target off; finish in-flight work within 25 s. */
@@ -51,6 +52,7 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const metricsFlush = startMetricsFlush(deps.metrics, deps.logger, deps.config.METRICS_FLUSH_SECONDS * 1000);
   const ready = prepareInstance(deps, { signal: abort.signal }).then(() => {
     isReady = true;
     deps.logger.info({ port }, 'instance ready');
@@ -77,6 +79,8 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
       server.closeIdleConnections();
       await closed;
       clearTimeout(forced);
+      // After the last request: the counts of the drain are in the final records.
+      metricsFlush.stop();
       await deps.close();
     },
   };

@@ -21,14 +21,21 @@ const redisMessages = [
 /** Names of AWS SDK errors when S3 is unreachable, slow or throttling. */
 const s3ErrorNames = new Set(['TimeoutError', 'RequestTimeout', 'ServiceUnavailable', 'SlowDown', 'InternalError', 'NetworkingError']);
 
+export type Dependency = 'mysql' | 'redis' | 's3';
+
+/** Which dependency could not serve a request (MySQL, Redis or S3), or null when the error is something else. */
+export function failedDependency(error: unknown): Dependency | null {
+  if (!(error instanceof Error)) return null;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (s3ErrorNames.has(error.name) || (status !== undefined && status >= 500)) return 's3';
+  const { code, fatal } = error as { code?: string; fatal?: boolean };
+  if (code && mysqlCodes.has(code)) return 'mysql';
+  if (fatal && code?.startsWith('PROTOCOL_')) return 'mysql';
+  if (error.name === 'MaxRetriesPerRequestError') return 'redis';
+  return redisMessages.some((message) => error.message.includes(message)) ? 'redis' : null;
+}
+
 /** True when a request failed because MySQL, Redis or S3 could not serve it: the answer is 503, not 500. */
 export function isDependencyFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (s3ErrorNames.has(error.name) || (status !== undefined && status >= 500)) return true;
-  const { code, fatal } = error as { code?: string; fatal?: boolean };
-  if (code && mysqlCodes.has(code)) return true;
-  if (fatal && code?.startsWith('PROTOCOL_')) return true;
-  if (error.name === 'MaxRetriesPerRequestError') return true;
-  return redisMessages.some((message) => error.message.includes(message));
+  return failedDependency(error) !== null;
 }

@@ -14,9 +14,16 @@ export interface Hold {
 export async function holdSeats(deps: Deps, input: { eventId: number; userId: number; seatIds: number[] }): Promise<Hold> {
   const layout = await deps.catalog.get(input.eventId);
   if (!layout) throw errors.notFound('event');
-  if (layout.onSaleAt.getTime() > Date.now()) throw errors.notOnSale(layout.onSaleAt.toISOString());
+  const refused = (reason: string) => deps.metrics.count('HoldsRefused', 1, { Reason: reason });
+  if (layout.onSaleAt.getTime() > Date.now()) {
+    refused('not_on_sale');
+    throw errors.notOnSale(layout.onSaleAt.toISOString());
+  }
   const unknown = input.seatIds.filter((seatId) => !layout.seatById.has(seatId));
-  if (unknown.length > 0) throw errors.unknownSeats(unknown);
+  if (unknown.length > 0) {
+    refused('unknown_seats');
+    throw errors.unknownSeats(unknown);
+  }
 
   const request = {
     eventId: input.eventId,
@@ -33,10 +40,13 @@ export async function holdSeats(deps: Deps, input: { eventId: number; userId: nu
   }
   switch (result.kind) {
     case 'ok':
+      deps.metrics.count('HoldsGranted');
       return { id: request.holdId, eventId: input.eventId, seatIds: input.seatIds, expiresAt: new Date(result.expiresAt).toISOString() };
     case 'taken':
+      refused('seats_unavailable');
       throw errors.seatsUnavailable(result.seatIds);
     case 'limit':
+      refused('seat_limit_exceeded');
       throw errors.seatLimitExceeded(deps.config.MAX_SEATS_PER_USER, result.heldOrBought);
     case 'not_loaded':
       throw errors.serviceUnavailable('Seat inventory is being rebuilt; retry shortly.');

@@ -54,9 +54,13 @@ export async function purchaseHold(
     order = await insertOrder(deps.db, { userId, eventId, holdId, idempotencyKey, totalCents, seatIds: hold.seatIds });
   } catch (error) {
     if (error instanceof OrderConflictError) return resolveConflict(deps, eventId, holdId, userId, idempotencyKey, error, hold.seatIds);
+    // The ledger did not take the order (MySQL unreachable, a bug): the buyer may retry with the same key.
+    deps.metrics.count('PurchaseFailures', 1, { Reason: 'ledger_unavailable' });
     await deps.seats.abortPurchase(eventId, holdId, idempotencyKey).catch(() => undefined);
     throw error;
   }
+  deps.metrics.count('PurchasesCommitted');
+  deps.metrics.count('SeatsSold', order.tickets.length);
   await recordSale(deps, eventId, holdId, userId, order);
   return { order, replayed: false };
 }
@@ -97,6 +101,9 @@ async function resolveConflict(
   await deps.seats.releaseHold(eventId, holdId, userId);
   await deps.seats.markSold(eventId, taken);
   deps.logger.warn({ eventId, holdId, seatIds: taken }, 'ledger refused seats that Redis showed as free');
+  // A sale Redis granted and the ledger refused: Redis was wrong (lost data). The alarm on it pages.
+  deps.metrics.count('LedgerRefusedSales');
+  deps.metrics.count('PurchaseFailures', 1, { Reason: 'ledger_refused' });
   throw errors.seatsUnavailable(taken);
 }
 

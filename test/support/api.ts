@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../app/config.ts';
 import { connect, type Connected } from '../../app/connect.ts';
@@ -40,7 +40,7 @@ export interface TestPlatform {
   bucket: string;
   env: Record<string, string>;
   /** Starts one more API instance in this process, on the same database, Redis prefix and bucket. */
-  startInstance(overrides?: Record<string, string>): Promise<TestInstance>;
+  startInstance(overrides?: Record<string, string>, options?: { logger?: Logger }): Promise<TestInstance>;
   /** Deletes every Redis key of this platform: what a Redis restart or FLUSHALL does to it. */
   forgetRedis(): Promise<void>;
   stop(): Promise<void>;
@@ -65,9 +65,9 @@ export async function createTestPlatform(overrides: Record<string, string> = {})
     keyPrefix,
     bucket,
     env,
-    async startInstance(more = {}) {
+    async startInstance(more = {}, options = {}) {
       const config = loadConfig({ ...env, ...more });
-      const deps = connect(config, pino({ level: 'silent' }));
+      const deps = connect(config, options.logger ?? pino({ level: 'silent' }));
       const api = await startApi(deps, { port: 0, host: '127.0.0.1' });
       await api.ready;
       const instance = { url: api.url, deps, config, api };

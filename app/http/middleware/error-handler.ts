@@ -2,10 +2,14 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { AppError, errors } from '../../errors.ts';
 import type { AppState } from '../context.ts';
-import { isDependencyFailure } from '../dependency-failure.ts';
+import type { BusinessMetrics } from '../../metrics/business-metrics.ts';
+import { failedDependency, isDependencyFailure } from '../dependency-failure.ts';
 
-/** Every error leaves as `{"error":{code,message,details}}`; an unreachable MySQL or Redis is a 503, never a 500. */
-export function errorHandler(logger: Logger): Middleware<AppState> {
+/**
+ * Every error leaves as `{"error":{code,message,details}}`; an unreachable MySQL or Redis is a 503, never a
+ * 500, and is counted per dependency (DependencyUnavailable) for the alarms.
+ */
+export function errorHandler(logger: Logger, metrics: BusinessMetrics): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
@@ -15,6 +19,8 @@ export function errorHandler(logger: Logger): Middleware<AppState> {
       }
     } catch (error) {
       const appError = toAppError(error);
+      const dependency = failedDependency(error);
+      if (dependency) metrics.count('DependencyUnavailable', 1, { Dependency: dependency });
       if (appError.status >= 500 && !(error instanceof AppError)) {
         logger.error({ err: error, requestId: ctx.state.requestId }, appError.status === 503 ? 'dependency unavailable' : 'unexpected error');
       }

@@ -1,0 +1,52 @@
+import type { EmfRecord } from './emf-record.ts';
+import { emfRecord } from './emf-record.ts';
+
+/** What the API counts; each name says what it counts (CloudWatch metric names). */
+export const metricNames = [
+  'HoldsGranted',
+  'HoldsRefused',
+  'PurchasesCommitted',
+  'SeatsSold',
+  'PurchaseFailures',
+  'LedgerRefusedSales',
+  'DependencyUnavailable',
+  'InventoryRebuilds',
+] as const;
+export type MetricName = (typeof metricNames)[number];
+
+/** The one dimension a count may carry besides its total: why (a refusal, a failure) or which dependency. */
+export type Breakdown = { Reason: string } | { Dependency: 'mysql' | 'redis' | 's3' };
+
+/**
+ * Business events counted in process and written as CloudWatch Embedded Metric Format records at each
+ * flush, so the hold path pays a Map update and no call to CloudWatch. Totals are written at every flush,
+ * zeros included (a dashboard shows a quiet minute as 0, not as a gap); breakdowns only when they happened.
+ */
+export class BusinessMetrics {
+  private totals = new Map<MetricName, number>();
+  private breakdowns = new Map<string, { name: MetricName; breakdown: Breakdown; count: number }>();
+
+  constructor(private readonly namespace: string) {}
+
+  count(name: MetricName, value = 1, breakdown?: Breakdown): void {
+    this.totals.set(name, (this.totals.get(name) ?? 0) + value);
+    if (!breakdown) return;
+    const [dimension, dimensionValue] = Object.entries(breakdown)[0] as [string, string];
+    const key = `${name}\u0000${dimension}\u0000${dimensionValue}`;
+    const entry = this.breakdowns.get(key);
+    if (entry) entry.count += value;
+    else this.breakdowns.set(key, { name, breakdown, count: value });
+  }
+
+  /** The records of everything counted since the last drain (the totals, then one per breakdown), and a fresh start. */
+  drain(now = Date.now()): EmfRecord[] {
+    const totals = Object.fromEntries(metricNames.map((name) => [name, this.totals.get(name) ?? 0]));
+    const records = [emfRecord(this.namespace, now, {}, totals)];
+    for (const { name, breakdown, count } of this.breakdowns.values()) {
+      records.push(emfRecord(this.namespace, now, breakdown as Record<string, string>, { [name]: count }));
+    }
+    this.totals = new Map();
+    this.breakdowns = new Map();
+    return records;
+  }
+}
