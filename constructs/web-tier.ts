@@ -61,7 +61,7 @@ export interface WebTierProps {
   readonly prewarmCapacity?: number;
   /** How long before an on-sale the capacity is raised. @default 30 minutes */
   readonly prewarmLead?: DurationType;
-  /** Declared on-sale windows, each becoming a pre-warm and a release scheduled action. @default none */
+  /** Declared on-sale windows, each becoming recurring pre-warm and release scheduled actions (see planPrewarm). @default none */
   readonly onSaleWindows?: readonly OnSaleWindow[];
   /** Target of the request-count target tracking policy. @default 1000 */
   readonly requestsPerTargetPerMinute?: number;
@@ -273,7 +273,8 @@ export class WebTier extends Construct {
       (action) =>
         new autoscaling.CfnScheduledAction(this, action.id, {
           autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
-          startTime: action.startTime,
+          recurrence: action.recurrence,
+          endTime: action.endTime,
           minSize: action.minSize,
         }),
     );

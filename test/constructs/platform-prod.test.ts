@@ -128,8 +128,8 @@ describe('prod platform: tiers', () => {
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget' } },
     });
-    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2027-06-01T16:30:00Z', MinSize: 12 });
-    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2027-06-01T19:00:00Z', MinSize: 3 });
+    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '30-59/5 16 1 6 *', MinSize: 12, StartTime: Match.absent() });
+    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0-29/5 19 1 6 *', MinSize: 3, StartTime: Match.absent() });
   });
 
   it('launches instances with IMDSv2, encrypted EBS, no SSH key and a rolling instance refresh', () => {

@@ -25,7 +25,7 @@ describe('TicketingPlatform', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', MaxSize: '6' });
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2031-03-01T11:30:00Z', MinSize: 5 });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '30-59/5 11 1 3 *', MinSize: 5 });
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.t4g.large' });
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.small' });
     template.resourceCountIs('AWS::RDS::DBProxy', 1);

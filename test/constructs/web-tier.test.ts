@@ -3,7 +3,6 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { planPrewarm } from '../../constructs/on-sale-schedule.ts';
 import { WebTier } from '../../constructs/web-tier.ts';
 import { LoadBalancerIngress } from '../../constructs/web-tier-ingress.ts';
 import { logicalId, newStack } from './support/cdk-app.ts';
@@ -56,8 +55,8 @@ describe('WebTier', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c7g.xlarge' }) });
     template.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } })]) });
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 250 }) });
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T09:45:00Z', MinSize: 3 });
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T11:00:00Z', MinSize: 1 });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '45-59/5 9 1 1 *', MinSize: 3, StartTime: Match.absent() });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0-29/5 11 1 1 *', MinSize: 1, StartTime: Match.absent() });
   });
 
   it('admits the internet on 443 and 80 when no CDN is in front (the default), with EC23 acknowledged', () => {
@@ -102,27 +101,5 @@ describe('WebTier', () => {
     const vpc = vpcIn(stack);
     expect(() => new WebTier(stack, 'A', { vpc, production: false, minCapacity: 5, maxCapacity: 2 })).toThrow(/maxCapacity 2 is below minCapacity 5/);
     expect(() => new WebTier(stack, 'B', { vpc, production: false, maxCapacity: 4, prewarmCapacity: 9 })).toThrow(/prewarmCapacity 9 must lie between/);
-  });
-});
-
-describe('planPrewarm', () => {
-  it('raises the minimum before each window and restores it after', () => {
-    const plan = planPrewarm([{ name: 'tour', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 120 }], Duration.minutes(30), 12, 3);
-    expect(plan).toEqual([
-      { id: 'Prewarm-tour', startTime: '2027-06-01T16:30:00Z', minSize: 12 },
-      { id: 'Release-tour', startTime: '2027-06-01T19:00:00Z', minSize: 3 },
-    ]);
-  });
-
-  it('leaves out windows whose pre-warm time has passed', () => {
-    const window = { name: 'past', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 60 };
-    expect(planPrewarm([window], Duration.minutes(30), 4, 2, Date.parse('2027-06-01T16:31:00Z'))).toEqual([]);
-    expect(planPrewarm([window], Duration.minutes(30), 4, 2, Date.parse('2027-06-01T16:29:00Z'))).toHaveLength(2);
-  });
-
-  it('rejects a start time without a zone and duplicate names', () => {
-    expect(() => planPrewarm([{ name: 'x', startsAt: '2027-06-01 17:00', durationMinutes: 5 }], Duration.minutes(1), 2, 1)).toThrow(/startsAt "2027-06-01 17:00" is not an ISO 8601 timestamp/);
-    const twice = { name: 'x', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 5 };
-    expect(() => planPrewarm([twice, twice], Duration.minutes(1), 2, 1)).toThrow(/name "x" is invalid; use a unique name/);
   });
 });
