@@ -1,10 +1,13 @@
 // The CDK app: `npx cdk synth -c env=prod` (or env=dev) builds that environment's stack under cdk-nag.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import { ApiArtifact } from '../constructs/api-artifact.ts';
 import { addNagPacks } from '../constructs/nag/packs.ts';
 import { formatValidationSummary, readValidationSummary } from '../constructs/nag/validation-summary.ts';
 import { readPlatformEnvironment } from '../constructs/platform-environment.ts';
 import { createPlatformStack } from '../constructs/ticketing-platform-stack.ts';
+import { ensureApiArtifact } from '../tools/api-artifact.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 const app = new App();
@@ -14,7 +17,13 @@ if (typeof environmentName !== 'string' || environmentName === '') {
   process.exit(1);
 }
 try {
-  createPlatformStack(app, readPlatformEnvironment(app.node, environmentName), repositoryRoot);
+  // Rebuilt only when a source it was built from changed (the hash of its inputs); no npm at synth.
+  const api = await ensureApiArtifact(repositoryRoot);
+  createPlatformStack(app, readPlatformEnvironment(app.node, environmentName), {
+    apiArtifact: ApiArtifact.fromDirectory(api.directory),
+    // The buyer page, built by `npm ci` (prepare) into dist/web of the same checkout.
+    siteDirectory: join(repositoryRoot, 'dist', 'web'),
+  });
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { ApiArtifact } from './api-artifact.ts';
 import { TicketingPlatform, type TicketingPlatformProps } from './ticketing-platform.ts';
 import type { PlatformEnvironment } from './platform-environment.ts';
 
@@ -14,13 +14,22 @@ export class TicketingPlatformStack extends Stack {
   }
 }
 
+/** What a platform stack deploys besides infrastructure: built by the repository, not by the constructs. */
+export interface PlatformBuilds {
+  /** The API artifact (`npm run build:api` writes dist/api). */
+  readonly apiArtifact: ApiArtifact;
+  /** The built buyer page (`npm run build:web` writes dist/web). @default - no page is deployed */
+  readonly siteDirectory?: string;
+}
+
 /** The stack for a committed environment, as `bin/cdk.ts` and the tests build it. */
-export function createPlatformStack(scope: Construct, environment: PlatformEnvironment, apiSourceDirectory: string): TicketingPlatformStack {
+export function createPlatformStack(scope: Construct, environment: PlatformEnvironment, builds: PlatformBuilds): TicketingPlatformStack {
   return new TicketingPlatformStack(scope, `Ticketkit-${environment.name}`, {
     env: { account: environment.account, region: environment.region },
     description: `ticketkit ${environment.name}: three-tier ticket sales platform`,
     terminationProtection: environment.production,
-    apiSourceDirectory,
+    apiArtifact: builds.apiArtifact,
+    siteDirectory: builds.siteDirectory,
     production: environment.production,
     maxAzs: environment.maxAzs,
     natGateways: environment.natGateways,
@@ -37,7 +46,5 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
     rdsProxy: environment.rdsProxy,
     cacheNodeType: environment.redisNodeType,
     allowedCountries: environment.allowedCountries,
-    // The buyer page, built by `npm ci` (prepare) into dist/web of the same checkout.
-    siteDirectory: join(apiSourceDirectory, 'dist', 'web'),
   });
 }

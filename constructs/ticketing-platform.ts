@@ -3,12 +3,13 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
-import { API_BUNDLE_EXCLUDE, apiEnvironment } from './api-environment.ts';
+import { apiEnvironment } from './api-environment.ts';
 import { Cache } from './cache.ts';
 import { Database } from './database.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
@@ -19,8 +20,13 @@ import { WebTier } from './web-tier.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
 export interface TicketingPlatformProps {
-  /** Directory holding package.json, package-lock.json, app/ and bin/api: bundled as the API asset. */
-  readonly apiSourceDirectory: string;
+  /**
+   * The API the instances run: a self-contained artifact (`ApiArtifact.fromDirectory('dist/api')` after
+   * `npm run build:api`), downloaded from the CDK assets bucket at boot and started with Node alone.
+   */
+  readonly apiArtifact: ApiArtifact;
+  /** Node.js major version the instances install (`nodejs<N>` on Amazon Linux 2023). @default 22 */
+  readonly nodeMajorVersion?: number;
   /** @default true */
   readonly production?: boolean;
   /** @default 2 */
@@ -191,7 +197,7 @@ export class TicketingPlatform extends Construct {
       );
     }
     this.appLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: net.logEncryptionKey, removalPolicy });
-    this.apiBundle = new s3assets.Asset(this, 'ApiBundle', { path: props.apiSourceDirectory, exclude: API_BUNDLE_EXCLUDE });
+    this.apiBundle = props.apiArtifact.toAsset(this, 'ApiBundle');
 
     this.grantAppRole();
     const region = Stack.of(this).region;
@@ -219,6 +225,8 @@ export class TicketingPlatform extends Construct {
       adminPasswordSecretArn: this.adminPassword.secretArn,
       logGroupName: this.appLogGroup.logGroupName,
       bootSql: this.database.binlogRetentionSql,
+      port: net.appPort,
+      nodeMajorVersion: props.nodeMajorVersion,
     });
   }
 

@@ -1,14 +1,14 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TicketingPlatform } from '../../constructs/ticketing-platform.ts';
-import { newStack, repositoryRoot } from './support/cdk-app.ts';
+import { newStack, testApiArtifact } from './support/cdk-app.ts';
 import { launchTemplateUserData } from './support/security-groups.ts';
 
 describe('TicketingPlatform', () => {
   it('lets props override zones, capacity, sizes, proxy and the admin address', () => {
     const stack = newStack();
     new TicketingPlatform(stack, 'Platform', {
-      apiSourceDirectory: repositoryRoot,
+      apiArtifact: testApiArtifact(),
       production: false,
       maxAzs: 3,
       natGateways: 2,
@@ -36,13 +36,13 @@ describe('TicketingPlatform', () => {
   });
 
   it('refuses production without a domain and certificate, naming the keys to set', () => {
-    expect(() => new TicketingPlatform(newStack(), 'Platform', { apiSourceDirectory: repositoryRoot })).toThrow(
+    expect(() => new TicketingPlatform(newStack(), 'Platform', { apiArtifact: testApiArtifact() })).toThrow(
       /production needs domainName, originDomainName and certificateArn/,
     );
   });
 
   it('refuses an HTTPS origin name without a certificate (CloudFront would knock on a closed 443)', () => {
-    const props = { apiSourceDirectory: repositoryRoot, production: false, originDomainName: 'origin.example.com' };
+    const props = { apiArtifact: testApiArtifact(), production: false, originDomainName: 'origin.example.com' };
     expect(() => new TicketingPlatform(newStack(), 'Platform', props)).toThrow(/originDomainName "origin.example.com" needs certificateArn/);
   });
 });
