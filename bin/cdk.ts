@@ -6,7 +6,8 @@ import { ApiArtifact } from '../constructs/api-artifact.ts';
 import { addNagPacks } from '../constructs/nag/packs.ts';
 import { formatValidationSummary, readValidationSummary } from '../constructs/nag/validation-summary.ts';
 import { readPlatformEnvironment } from '../constructs/platform-environment.ts';
-import { createPlatformStack } from '../constructs/ticketing-platform-stack.ts';
+import { describeRecords } from '../constructs/platform-domain.ts';
+import { createPlatformStack, type TicketingPlatformStack } from '../constructs/ticketing-platform-stack.ts';
 import { ensureApiArtifact } from '../tools/api-artifact.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -16,10 +17,11 @@ if (typeof environmentName !== 'string' || environmentName === '') {
   console.error('Choose an environment: npx cdk synth -c env=prod (or -c env=dev).');
   process.exit(1);
 }
+let stack: TicketingPlatformStack;
 try {
   // Rebuilt only when a source it was built from changed (the hash of its inputs); no npm at synth.
   const api = await ensureApiArtifact(repositoryRoot);
-  createPlatformStack(app, readPlatformEnvironment(app.node, environmentName), {
+  stack = createPlatformStack(app, readPlatformEnvironment(app.node, environmentName), {
     apiArtifact: ApiArtifact.fromDirectory(api.directory),
     // The buyer page, built by `npm ci` (prepare) into dist/web of the same checkout.
     siteDirectory: join(repositoryRoot, 'dist', 'web'),
@@ -34,6 +36,8 @@ try {
 } finally {
   try {
     console.error(`\ncdk-nag summary (${environmentName}):\n${formatValidationSummary(readValidationSummary(app.outdir))}`);
+    const records = stack.platform.domain?.recordsToCreate ?? [];
+    if (records.length) console.error(`\nNo hosted zone for ${stack.stackName}: after the deploy, create ${describeRecords(records)}.`);
   } catch {
     // No report: synthesis failed before validation ran; its own error says why.
   }

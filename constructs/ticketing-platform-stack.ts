@@ -1,16 +1,25 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
 import { TicketingPlatform, type TicketingPlatformProps } from './ticketing-platform.ts';
 import type { PlatformEnvironment } from './platform-environment.ts';
 
+export interface TicketingPlatformStackProps extends StackProps, TicketingPlatformProps {
+  /** The zone of `domainName` by id and name, imported in this stack (instead of `hostedZone`). @default - `hostedZone` */
+  readonly hostedZoneAttributes?: route53.HostedZoneAttributes;
+}
+
 /** One environment's stack: the {@link TicketingPlatform} and nothing else. */
 export class TicketingPlatformStack extends Stack {
   public readonly platform: TicketingPlatform;
 
-  constructor(scope: Construct, id: string, props: StackProps & TicketingPlatformProps) {
+  constructor(scope: Construct, id: string, props: TicketingPlatformStackProps) {
     super(scope, id, props);
-    this.platform = new TicketingPlatform(this, 'Platform', props);
+    const { hostedZoneAttributes, ...platformProps } = props;
+    // By attributes, not HostedZone.fromLookup: synthesis stays offline and deterministic.
+    const hostedZone = hostedZoneAttributes ? route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', hostedZoneAttributes) : platformProps.hostedZone;
+    this.platform = new TicketingPlatform(this, 'Platform', { ...platformProps, hostedZone });
   }
 }
 
@@ -36,6 +45,7 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
     domainName: environment.domainName,
     originDomainName: environment.originDomainName,
     certificateArn: environment.certificateArn,
+    hostedZoneAttributes: environment.hostedZoneId && environment.zoneName ? { hostedZoneId: environment.hostedZoneId, zoneName: environment.zoneName } : undefined,
     instanceType: environment.instanceType,
     minCapacity: environment.minCapacity,
     maxCapacity: environment.maxCapacity,

@@ -96,7 +96,7 @@ describe('prod platform: tiers', () => {
     prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'HTTPS',
-      Certificates: [{ CertificateArn: Match.stringLikeRegexp('^arn:aws:acm:us-east-1:') }],
+      Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('^PlatformDomainOriginCertificate') } }],
     });
     prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
@@ -227,6 +227,56 @@ describe('prod platform: tiers', () => {
         RestrictPublicBuckets: true,
       });
     }
+  });
+});
+
+describe('prod platform: a first deploy with no manual step', () => {
+  const zone = 'Z0123456789ABCDEFGHIJ';
+
+  it('DNS-validates the site certificate (CloudFront, us-east-1) and the origin certificate (load balancer) in the zone', () => {
+    for (const name of ['tickets.example.com', 'origin.tickets.example.com']) {
+      prod.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+        DomainName: name,
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: [{ DomainName: name, HostedZoneId: zone }],
+      });
+    }
+    prod.template.resourceCountIs('AWS::CertificateManager::Certificate', 2);
+  });
+
+  it('points the site name at CloudFront (A and AAAA) and the origin name at the load balancer', () => {
+    const distribution = Object.keys(prod.template.findResources('AWS::CloudFront::Distribution'))[0]!;
+    for (const type of ['A', 'AAAA']) {
+      prod.template.hasResourceProperties('AWS::Route53::RecordSet', {
+        HostedZoneId: zone,
+        Name: 'tickets.example.com.',
+        Type: type,
+        AliasTarget: { DNSName: { 'Fn::GetAtt': [distribution, 'DomainName'] }, HostedZoneId: Match.anyValue() },
+      });
+    }
+    const loadBalancer = logicalId(prod.stack, prod.stack.platform.webTier.loadBalancer);
+    prod.template.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: zone,
+      Name: 'origin.tickets.example.com.',
+      Type: 'A',
+      AliasTarget: Match.objectLike({ HostedZoneId: { 'Fn::GetAtt': [loadBalancer, 'CanonicalHostedZoneID'] } }),
+    });
+    prod.template.resourceCountIs('AWS::Route53::RecordSet', 3);
+    expect(prod.template.findOutputs('DnsRecordsToCreate')).toEqual({});
+  });
+
+  it('outputs what an operator and bin/migrate need, under stable names', () => {
+    const outputs = prod.template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['ApiLogGroup', 'CloudFrontDomain', 'DatabaseEndpoint', 'DatabaseName', 'DatabaseSecretArn', 'LoadBalancerDns', 'NotificationsTopic', 'PosterBucket', 'RedisAuthSecretArn', 'RedisEndpoint', 'SiteUrl'],
+    );
+    expect(outputs['SiteUrl']!['Value']).toBe('https://tickets.example.com');
+    const ref = (construct: { node: { defaultChild?: unknown } }) => ({ Ref: logicalId(prod.stack, construct) });
+    expect(outputs['PosterBucket']!['Value']).toEqual(ref(prod.stack.platform.cdn.bucket));
+    expect(outputs['ApiLogGroup']!['Value']).toEqual(ref(prod.stack.platform.appLogGroup));
+    expect(outputs['NotificationsTopic']!['Value']).toEqual(ref(prod.stack.platform.webTier.notificationsTopic));
+    expect(JSON.stringify(outputs['DatabaseEndpoint']!['Value'])).toContain('Endpoint');
+    expect(JSON.stringify(outputs['RedisEndpoint']!['Value'])).toContain(':6380');
   });
 });
 

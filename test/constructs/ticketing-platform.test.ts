@@ -35,14 +35,14 @@ describe('TicketingPlatform', () => {
     expect(userData).toMatch(/\/ticketkit\?ssl=true"$/m); // through RDS Proxy: TLS verified against the system CAs
   });
 
-  it('refuses production without a domain and certificate, naming the keys to set', () => {
+  it('refuses production without a domain and a way to its certificates, naming the keys to set', () => {
     expect(() => new TicketingPlatform(newStack(), 'Platform', { apiArtifact: testApiArtifact() })).toThrow(
-      /production needs domainName, originDomainName and certificateArn/,
+      /production needs domainName and either hostedZone \(hostedZoneId \+ zoneName in cdk.json context\) or certificateArn/,
     );
   });
 
-  it('refuses an HTTPS origin name without a certificate (CloudFront would knock on a closed 443)', () => {
+  it('refuses an HTTPS origin name without the site domain (CloudFront would knock on a closed 443)', () => {
     const props = { apiArtifact: testApiArtifact(), production: false, originDomainName: 'origin.example.com' };
-    expect(() => new TicketingPlatform(newStack(), 'Platform', props)).toThrow(/originDomainName "origin.example.com" needs certificateArn/);
+    expect(() => new TicketingPlatform(newStack(), 'Platform', props)).toThrow(/originDomainName needs domainName, the site's public name/);
   });
 });
