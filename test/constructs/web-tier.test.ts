@@ -91,6 +91,32 @@ describe('WebTier', () => {
     expect(() => LoadBalancerIngress.cloudFrontOnly({ port: 0 })).toThrow(/port 0 is invalid; use the port CloudFront reaches the origin on/);
   });
 
+  it('makes CloudFormation wait for ready instances: signals on create and on every rolling batch, the boot script\'s exit code as the signal', () => {
+    const stack = newStack();
+    const web = new WebTier(stack, 'Web', { vpc: vpcIn(stack), production: false, minCapacity: 2, maxCapacity: 2, readinessTimeout: Duration.minutes(20) });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      CreationPolicy: { ResourceSignal: { Count: 2, Timeout: 'PT20M' } },
+      UpdatePolicy: {
+        // Never below the minimum (CloudFormation wants it below MaxSize), batches as large as the minimum.
+        AutoScalingRollingUpdate: Match.objectLike({ WaitOnResourceSignals: true, PauseTime: 'PT20M', MinInstancesInService: 1, MaxBatchSize: 2 }),
+        AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: true },
+      },
+      Properties: Match.objectLike({ DesiredCapacity: Match.absent() }),
+    });
+    expect(web.userData.render()).toMatch(/^trap exitTrap EXIT$/m);
+    // The signal permission lands in the role's managed policy: no inline policy.
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } })] },
+    });
+  });
+
+  it('refuses a readiness timeout no boot fits in, naming the range', () => {
+    const stack = newStack();
+    expect(() => new WebTier(stack, 'Web', { vpc: vpcIn(stack), production: false, readinessTimeout: Duration.seconds(30) })).toThrow(/readinessTimeout 30s is invalid; use 1-60 minutes/);
+  });
+
   it('refuses production without a certificate, naming the fix', () => {
     const stack = newStack();
     expect(() => new WebTier(stack, 'Web', { vpc: vpcIn(stack) })).toThrow(/production serves HTTPS only; pass certificate/);
