@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
+import { EdgeStack } from './edge-stack.ts';
 import { TicketingPlatform, type TicketingPlatformProps } from './ticketing-platform.ts';
 import type { PlatformEnvironment } from './platform-environment.ts';
 
@@ -31,12 +32,29 @@ export interface PlatformBuilds {
   readonly siteDirectory?: string;
 }
 
-/** The stack for a committed environment, as `bin/cdk.ts` and the tests build it. */
+/**
+ * The stack for a committed environment, as `bin/cdk.ts` and the tests build it. Outside us-east-1 an
+ * {@link EdgeStack} there holds CloudFront's web ACL and (with a zone) the site certificate, read back by
+ * cross-region references; `cdk deploy --all` deploys it first.
+ */
 export function createPlatformStack(scope: Construct, environment: PlatformEnvironment, builds: PlatformBuilds): TicketingPlatformStack {
+  const hostedZoneAttributes = environment.hostedZoneId && environment.zoneName ? { hostedZoneId: environment.hostedZoneId, zoneName: environment.zoneName } : undefined;
+  const edge =
+    environment.region === 'us-east-1'
+      ? undefined
+      : new EdgeStack(scope, `Ticketkit-${environment.name}-edge`, {
+          env: { account: environment.account, region: 'us-east-1' },
+          description: `ticketkit ${environment.name}: what CloudFront takes only from us-east-1 (web ACL, site certificate)`,
+          terminationProtection: environment.production,
+          production: environment.production,
+          domainName: hostedZoneAttributes && !environment.certificateArn ? environment.domainName : undefined,
+          hostedZoneAttributes,
+        });
   return new TicketingPlatformStack(scope, `Ticketkit-${environment.name}`, {
     env: { account: environment.account, region: environment.region },
     description: `ticketkit ${environment.name}: three-tier ticket sales platform`,
     terminationProtection: environment.production,
+    crossRegionReferences: edge !== undefined,
     apiArtifact: builds.apiArtifact,
     siteDirectory: builds.siteDirectory,
     production: environment.production,
@@ -44,8 +62,9 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
     natGateways: environment.natGateways,
     domainName: environment.domainName,
     originDomainName: environment.originDomainName,
-    certificateArn: environment.certificateArn,
-    hostedZoneAttributes: environment.hostedZoneId && environment.zoneName ? { hostedZoneId: environment.hostedZoneId, zoneName: environment.zoneName } : undefined,
+    certificateArn: environment.certificateArn ?? edge?.certificate?.certificateArn,
+    hostedZoneAttributes,
+    cloudFrontWebAclArn: edge?.webAcl.arn,
     instanceType: environment.instanceType,
     minCapacity: environment.minCapacity,
     maxCapacity: environment.maxCapacity,

@@ -65,6 +65,8 @@ export interface TicketingPlatformProps {
   readonly cacheNodeType?: string;
   /** @default - every country */
   readonly allowedCountries?: readonly string[];
+  /** CLOUDFRONT-scope web ACL of the distribution (an EdgeStack's, outside us-east-1). @default a new one (us-east-1 only) */
+  readonly cloudFrontWebAclArn?: string;
   /** Address of the first admin account, created by the API at start. @default 'admin@' + domainName, or admin@example.com */
   readonly adminEmail?: string;
   /** The built buyer page (`npm run build:web` writes dist/web), served by CloudFront. @default - no page is deployed */
@@ -174,6 +176,7 @@ export class TicketingPlatform extends Construct {
       apiLoadBalancer: this.webTier.loadBalancer,
       apiOriginDomainName: this.domain?.originDomainName,
       allowedCountries: props.allowedCountries,
+      webAclArn: props.cloudFrontWebAclArn,
       siteDirectory: props.siteDirectory,
       apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyValue },
     });
