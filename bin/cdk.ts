@@ -11,7 +11,9 @@ import { createPlatformStack, type TicketingPlatformStack } from '../constructs/
 import { ensureApiArtifact } from '../tools/api-artifact.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
-const app = new App();
+// CDK's built-in check of the templates against the CloudFormation resource schemas costs about 5 s of
+// a 7 s synth; the platform tests run it on every committed environment, TICKETKIT_VALIDATE_TEMPLATES=1 here.
+const app = new App({ builtinCloudFormationValidation: process.env.TICKETKIT_VALIDATE_TEMPLATES === '1' });
 const environmentName: unknown = app.node.tryGetContext('env');
 if (typeof environmentName !== 'string' || environmentName === '') {
   console.error('Choose an environment: npx cdk synth -c env=prod (or -c env=dev).');
