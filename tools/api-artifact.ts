@@ -165,8 +165,10 @@ async function exists(file: string): Promise<boolean> {
 }
 
 // `npm run build:api` (and `npm ci`'s prepare step): build, or confirm the build is current.
+// `--out DIR` builds elsewhere, e.g. into a package that ships the artifact prebuilt.
 if (process.argv[1] && path.resolve(process.argv[1]) === THIS_FILE) {
   const root = path.resolve(path.dirname(THIS_FILE), '..');
-  const artifact = await ensureApiArtifact(root);
+  const out = process.argv.indexOf('--out');
+  const artifact = await ensureApiArtifact(root, out > 0 && process.argv[out + 1] ? path.resolve(process.argv[out + 1]!) : undefined);
   console.error(`api artifact ${artifact.rebuilt ? 'built' : 'current'}: ${path.relative(root, artifact.directory)} (sources ${artifact.sourceHash.slice(0, 12)})`);
 }

@@ -21,6 +21,7 @@ describe('TicketingPlatform', () => {
       rdsProxy: true,
       cacheNodeType: 'cache.t4g.small',
       adminEmail: 'ops@example.net',
+      nodeMajorVersion: 24,
     });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
@@ -32,12 +33,20 @@ describe('TicketingPlatform', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 't4g.medium' }) });
     const userData = launchTemplateUserData(template);
     expect(userData).toContain('Environment="ADMIN_EMAIL=ops@example.net"');
+    expect(userData).toContain('dnf install -y nodejs24 ');
+    expect(userData).toContain('ExecStart=/usr/bin/node-24 /opt/ticketkit/app/bin/api');
     expect(userData).toMatch(/\/ticketkit\?ssl=true"$/m); // through RDS Proxy: TLS verified against the system CAs
   });
 
   it('refuses production without a domain and a way to its certificates, naming the keys to set', () => {
     expect(() => new TicketingPlatform(newStack(), 'Platform', { apiArtifact: testApiArtifact() })).toThrow(
       /production needs domainName and either hostedZone \(hostedZoneId \+ zoneName in cdk.json context\) or certificateArn/,
+    );
+  });
+
+  it('refuses a Node.js major version Amazon Linux 2023 does not package', () => {
+    expect(() => new TicketingPlatform(newStack(), 'Platform', { apiArtifact: testApiArtifact(), production: false, nodeMajorVersion: 18 })).toThrow(
+      /nodeMajorVersion 18 is invalid; use a major version Amazon Linux 2023 packages as nodejs<N> \(20 and later\)/,
     );
   });
 
