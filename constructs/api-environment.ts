@@ -1,19 +1,3 @@
-/** What the API asset leaves out: only package files, app/ and bin/ go to the instances (they run `npm ci --omit=dev`). */
-export const API_BUNDLE_EXCLUDE = [
-  '*',
-  '!package.json',
-  '!package-lock.json',
-  '!tsconfig.json',
-  '!app',
-  '!app/**',
-  '!bin',
-  '!bin/**',
-  'bin/cdk.ts',
-  'bin/migrate*',
-  '**/*.test.ts',
-  '**/node_modules',
-];
-
 export interface ApiEnvironmentOptions {
   readonly port: number;
   readonly region: string;

@@ -3,6 +3,7 @@ import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 
 /** Everything the boot script needs; secrets are passed by ARN and read on the instance, never inlined. */
 export interface ApiBootOptions {
+  /** The API artifact (see ApiArtifact): unpacked, it starts with `node bin/api`. */
   readonly bundle: s3assets.Asset;
   readonly region: string;
   /** Plain settings written into the systemd unit (no secrets). */
@@ -21,6 +22,14 @@ export interface ApiBootOptions {
   readonly logGroupName: string;
   /** SQL run once per boot with the master credentials (idempotent), e.g. binlog retention. */
   readonly bootSql?: string;
+  /** The port the API listens on: the boot waits for `readinessPath` there. */
+  readonly port: number;
+  /** @default '/readyz' */
+  readonly readinessPath?: string;
+  /** How long the boot waits for the API to answer 200 before it fails (and so signals failure). @default 600 */
+  readonly readyWithinSeconds?: number;
+  /** Node.js major version installed from the Amazon Linux 2023 repositories (`nodejs<N>`). @default 22 */
+  readonly nodeMajorVersion?: number;
 }
 
 const HOME = '/opt/ticketkit';
@@ -31,25 +40,26 @@ const ENV_FILE = '/run/ticketkit/env';
 export const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'SESSION_KEYS', 'ADMIN_PASSWORD'] as const;
 
 /**
- * Appends the API's boot steps to `userData`: install Node 20, unpack the bundle, `npm ci --omit=dev`,
- * a root-only script that resolves secrets into a tmpfs env file before each start, a hardened systemd
- * unit running `bin/api`, and the CloudWatch agent shipping its log.
+ * Appends the API's boot steps to `userData`: install Node (no npm: the artifact carries its dependencies)
+ * and cfn-signal, unpack the artifact, a root-only script that resolves secrets into a tmpfs env file before
+ * each start, a hardened systemd unit running `node bin/api` that never stops restarting, the CloudWatch
+ * agent shipping its log, and last a bounded wait for the API's readiness: the script's exit code is what
+ * the instance signals to CloudFormation (see WebTier `userData`).
  */
 export function addApiBootCommands(userData: ec2.UserData, options: ApiBootOptions): void {
+  const node = `/usr/bin/node-${nodeMajorVersion(options)}`;
   userData.addCommands(
     'set -euo pipefail',
-    'dnf install -y nodejs20 nodejs20-npm jq unzip amazon-cloudwatch-agent',
-    // bin/api starts with `#!/usr/bin/env node`; make Node 20 the `node` on PATH.
-    'ln -sf /usr/bin/node-20 /usr/local/bin/node && ln -sf /usr/bin/npm-20 /usr/local/bin/npm',
+    `dnf install -y nodejs${nodeMajorVersion(options)} jq unzip amazon-cloudwatch-agent aws-cfn-bootstrap`,
+    `test -x ${node}`,
     `id ticketkit >/dev/null 2>&1 || useradd --system --home-dir ${HOME} --shell /sbin/nologin ticketkit`,
-    `mkdir -p ${APP} /var/log/ticketkit && chown ticketkit /var/log/ticketkit`,
+    `mkdir -p ${HOME} /var/log/ticketkit && chown ticketkit /var/log/ticketkit`,
   );
-  const zip = userData.addS3DownloadCommand({ bucket: options.bundle.bucket, bucketKey: options.bundle.s3ObjectKey, localFile: `${HOME}/api.zip` });
+  const zip = userData.addS3DownloadCommand({ bucket: options.bundle.bucket, bucketKey: options.bundle.s3ObjectKey, localFile: `${HOME}/api.zip`, region: options.region });
   userData.addCommands(
-    `unzip -q -o ${zip} -d ${APP}`,
-    `cd ${APP} && npm ci --omit=dev --no-audit --no-fund`,
+    `rm -rf ${APP} && mkdir -p ${APP} && unzip -q ${zip} -d ${APP}`,
     ...writeFile(`${HOME}/resolve-env.sh`, resolveEnvScript(options), '0700'),
-    ...writeFile('/etc/systemd/system/ticketkit-api.service', systemdUnit(options.environment), '0644'),
+    ...writeFile('/etc/systemd/system/ticketkit-api.service', systemdUnit(options.environment, node), '0644'),
     ...writeFile('/opt/aws/amazon-cloudwatch-agent/etc/ticketkit.json', cloudWatchAgentConfig(options.logGroupName), '0644'),
     ...writeFile('/etc/logrotate.d/ticketkit', '/var/log/ticketkit/*.log {\n  daily\n  rotate 3\n  compress\n  copytruncate\n  missingok\n}', '0644'),
     '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/ticketkit.json',
@@ -59,9 +69,32 @@ export function addApiBootCommands(userData: ec2.UserData, options: ApiBootOptio
   if (options.bootSql) {
     // Best effort: the API serves without it; a failure is logged, not fatal to the boot.
     userData.addCommands(
-      `(set -a && . ${ENV_FILE} && cd ${APP} && node --input-type=module -e ${shellQuote(bootSqlProgram(options.bootSql))}) || echo "ticketkit: boot SQL failed" >&2`,
+      `(set -a && . ${ENV_FILE} && ${node} ${APP}/bin/run-sql ${shellQuote(options.bootSql)}) || echo "ticketkit: boot SQL failed" >&2`,
     );
   }
+  userData.addCommands(...waitForReadiness(options));
+}
+
+/** Polls the API until it answers 200 (exit 0) or the time is up (exit 1): the instance's signal. */
+function waitForReadiness(options: ApiBootOptions): string[] {
+  const url = `http://127.0.0.1:${options.port}${options.readinessPath ?? '/readyz'}`;
+  const seconds = options.readyWithinSeconds ?? 600;
+  return [
+    `deadline=$((SECONDS + ${seconds}))`,
+    `until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${url})" = 200 ]; do`,
+    `  if [ $SECONDS -ge $deadline ]; then echo "ticketkit: ${url} not ready within ${seconds} s" >&2; journalctl -u ticketkit-api --no-pager -n 50 >&2 || true; exit 1; fi`,
+    '  sleep 2',
+    'done',
+    `echo "ticketkit: ready at ${url}"`,
+  ];
+}
+
+function nodeMajorVersion(options: ApiBootOptions): number {
+  const version = options.nodeMajorVersion ?? 22;
+  if (!Number.isInteger(version) || version < 20) {
+    throw new Error(`nodeMajorVersion ${version} is invalid; use a major version Amazon Linux 2023 packages as nodejs<N> (20 and later), e.g. 22.`);
+  }
+  return version;
 }
 
 function writeFile(path: string, content: string, mode: string): string[] {
@@ -92,12 +125,14 @@ function resolveEnvScript(o: ApiBootOptions): string {
   ].join('\n');
 }
 
-function systemdUnit(environment: Readonly<Record<string, string>>): string {
+function systemdUnit(environment: Readonly<Record<string, string>>, node: string): string {
   return [
     '[Unit]',
     'Description=ticketkit API',
     'Wants=network-online.target',
     'After=network-online.target',
+    // Never give up restarting: systemd's default start limit (5 starts in 10 s) would stop it for good.
+    'StartLimitIntervalSec=0',
     '',
     '[Service]',
     'User=ticketkit',
@@ -106,7 +141,7 @@ function systemdUnit(environment: Readonly<Record<string, string>>): string {
     `ExecStartPre=+${HOME}/resolve-env.sh`,
     `EnvironmentFile=-${ENV_FILE}`,
     ...Object.entries(environment).map(([name, value]) => `Environment="${name}=${value}"`),
-    `ExecStart=${APP}/bin/api`,
+    `ExecStart=${node} ${APP}/bin/api`,
     'Restart=always',
     'RestartSec=2',
     // The API drains in-flight requests within 25 s of SIGTERM; the target group waits 30 s.
@@ -129,18 +164,6 @@ function cloudWatchAgentConfig(logGroupName: string): string {
   return JSON.stringify({
     logs: { logs_collected: { files: { collect_list: [{ file_path: '/var/log/ticketkit/api.log', log_group_name: logGroupName, log_stream_name: '{instance_id}' }] } } },
   });
-}
-
-function bootSqlProgram(sql: string): string {
-  return [
-    "import mysql from 'mysql2/promise';",
-    "const url = new URL(process.env.DATABASE_URL);",
-    "const ssl = url.searchParams.get('ssl') === 'rds' ? 'Amazon RDS' : { rejectUnauthorized: true };",
-    "url.search = '';",
-    'const connection = await mysql.createConnection({ uri: url.toString(), ssl });',
-    `await connection.query(${JSON.stringify(sql)});`,
-    'await connection.end();',
-  ].join(' ');
 }
 
 function shellQuote(text: string): string {

@@ -28,7 +28,9 @@ export class AppInstancePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: AppInstancePolicyProps) {
     super(scope, id);
-    const region = Stack.of(this).region;
+    const stack = Stack.of(this);
+    const region = stack.region;
+    const anyKey = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
     const posterObjects = props.posterBucket.arnForObjects(`${props.posterPrefix}*`);
     this.policy = new iam.ManagedPolicy(this, 'Resource', {
       description: 'ticketkit app instances: secrets, posters, API bundle, logs',
@@ -54,6 +56,17 @@ export class AppInstancePolicy extends Construct {
           conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
         }),
         new iam.PolicyStatement({ sid: 'FetchApiBundle', actions: ['s3:GetObject'], resources: [props.bundle.bucket.arnForObjects(props.bundle.s3ObjectKey)] }),
+        // The CDK assets bucket is SSE-KMS: the AWS managed aws/s3 key by default, or the key given to
+        // `cdk bootstrap`, neither known here. Decrypt only through S3, only for objects of that bucket.
+        new iam.PolicyStatement({
+          sid: 'DecryptApiBundle',
+          actions: ['kms:Decrypt'],
+          resources: [anyKey],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [props.bundle.bucket.bucketArn, props.bundle.bucket.arnForObjects('*')] },
+          },
+        }),
         new iam.PolicyStatement({ sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [props.logGroup.logGroupArn] }),
       ],
     });
@@ -62,5 +75,15 @@ export class AppInstancePolicy extends Construct {
       [nagRule('AwsSolutions', 'IAM5', `Resource::<${Stack.of(this).getLogicalId(props.posterBucket.node.defaultChild as never)}.Arn>/${props.posterPrefix}*`)],
       `Object ARNs need a wildcard: the app reads and writes any poster, but only under the ${props.posterPrefix} prefix of its own bucket.`,
     );
+    acknowledge(
+      this.policy,
+      [nagRule('AwsSolutions', 'IAM5', `Resource::${nagResource(stack.resolve(anyKey), 'arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*')}`)],
+      "The CDK assets bucket's key (AWS managed aws/s3, or the one given to cdk bootstrap) is unknown at synth; kms:Decrypt is limited to S3 in this region and to that bucket's objects by encryption context.",
+    );
   }
+}
+
+/** How cdk-nag names a resource in a finding: the ARN itself when it resolved to a string, else its tokens spelled out. */
+function nagResource(resolved: unknown, tokens: string): string {
+  return typeof resolved === 'string' ? resolved : tokens;
 }

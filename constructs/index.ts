@@ -6,6 +6,7 @@ export * from './database.ts';
 export * from './cache.ts';
 export * from './poster-cdn.ts';
 export * from './ticketing-platform.ts';
+export * from './api-artifact.ts';
 export * from './ticketing-platform-stack.ts';
 export * from './on-sale-schedule.ts';
 export * from './platform-environment.ts';

@@ -18,6 +18,9 @@ const environmentSchema = z
     domainName: z.string().optional(),
     originDomainName: z.string().optional(),
     certificateArn: z.string().startsWith('arn:').optional(),
+    /** Route 53 zone of domainName (with zoneName): certificates and records are created in it. */
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ').optional(),
+    zoneName: z.string().optional(),
     instanceType: z.string(),
     minCapacity: z.number().int(),
     maxCapacity: z.number().int(),
@@ -28,7 +31,11 @@ const environmentSchema = z
     rdsProxy: z.boolean(),
     allowedCountries: z.array(z.string()).optional(),
   })
-  .strict();
+  .strict()
+  .refine((environment) => Boolean(environment.hostedZoneId) === Boolean(environment.zoneName), {
+    path: ['zoneName'],
+    message: 'goes with hostedZoneId: set both (the zone of domainName) or neither',
+  });
 
 export type PlatformEnvironment = z.output<typeof environmentSchema> & {
   readonly name: string;

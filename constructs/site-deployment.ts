@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 
 export interface SiteDeploymentProps {
@@ -16,22 +17,6 @@ export interface SiteDeploymentProps {
   readonly bucket: s3.IBucket;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
-}
-
-/** A role whose grants land in one managed policy instead of an inline one (the kit keeps no inline policies). */
-class ManagedPolicyRole extends iam.Role {
-  public readonly policy: iam.ManagedPolicy;
-
-  constructor(scope: Construct, id: string, props: iam.RoleProps) {
-    super(scope, id, props);
-    this.policy = new iam.ManagedPolicy(this, 'Policy');
-    this.addManagedPolicy(this.policy);
-  }
-
-  public override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.policy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.policy };
-  }
 }
 
 /**

@@ -1,37 +1,49 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
+import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
-import { API_BUNDLE_EXCLUDE, apiEnvironment } from './api-environment.ts';
+import { apiEnvironment } from './api-environment.ts';
 import { Cache } from './cache.ts';
 import { Database } from './database.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import type { OnSaleWindow } from './on-sale-schedule.ts';
+import { PlatformDomain } from './platform-domain.ts';
 import { PosterCdn } from './poster-cdn.ts';
 import { ThreeTierNetwork } from './three-tier-network.ts';
 import { WebTier } from './web-tier.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
 export interface TicketingPlatformProps {
-  /** Directory holding package.json, package-lock.json, app/ and bin/api: bundled as the API asset. */
-  readonly apiSourceDirectory: string;
+  /**
+   * The API the instances run: a self-contained artifact (`ApiArtifact.fromDirectory('dist/api')` after
+   * `npm run build:api`), downloaded from the CDK assets bucket at boot and started with Node alone.
+   */
+  readonly apiArtifact: ApiArtifact;
+  /** Node.js major version the instances install (`nodejs<N>` on Amazon Linux 2023). @default 22 */
+  readonly nodeMajorVersion?: number;
   /** @default true */
   readonly production?: boolean;
   /** @default 2 */
   readonly maxAzs?: number;
   /** @default one per AZ in production, one in development */
   readonly natGateways?: number;
-  /** Public name of the site (CloudFront). @default - the cloudfront.net name */
+  /** Public name of the site (CloudFront). @default - the cloudfront.net name (development only) */
   readonly domainName?: string;
-  /** Name of the load balancer that CloudFront reaches over HTTPS. @default - plain HTTP to the load balancer's DNS name */
+  /** Name of the load balancer that CloudFront reaches over HTTPS. @default 'origin.' + domainName; without domainName, plain HTTP to the load balancer's DNS name */
   readonly originDomainName?: string;
-  /** us-east-1 ACM certificate covering `domainName` and `originDomainName`. @default - none (development only) */
+  /**
+   * Route 53 zone of `domainName`: certificates are DNS-validated and alias records created in it, so the
+   * first deploy needs no manual step. @default - none: the records to create are printed at synth and in an output
+   */
+  readonly hostedZone?: route53.IHostedZone;
+  /** An issued us-east-1 ACM certificate covering `domainName` and `originDomainName`. @default - DNS-validated in `hostedZone` */
   readonly certificateArn?: string;
   /** @default m7g.large */
   readonly instanceType?: string;
@@ -53,6 +65,8 @@ export interface TicketingPlatformProps {
   readonly cacheNodeType?: string;
   /** @default - every country */
   readonly allowedCountries?: readonly string[];
+  /** CLOUDFRONT-scope web ACL of the distribution (an EdgeStack's, outside us-east-1). @default a new one (us-east-1 only) */
+  readonly cloudFrontWebAclArn?: string;
   /** Address of the first admin account, created by the API at start. @default 'admin@' + domainName, or admin@example.com */
   readonly adminEmail?: string;
   /** The built buyer page (`npm run build:web` writes dist/web), served by CloudFront. @default - no page is deployed */
@@ -81,21 +95,16 @@ export class TicketingPlatform extends Construct {
   public readonly adminPassword: secretsmanager.Secret;
   public readonly apiBundle: s3assets.Asset;
   public readonly appLogGroup: logs.LogGroup;
+  /** The site and origin names, certificates and records; none without a domainName (development). */
+  public readonly domain?: PlatformDomain;
 
   constructor(scope: Construct, id: string, props: TicketingPlatformProps) {
     super(scope, id);
     const production = props.production ?? true;
     const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const certificate = props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined;
-    if (production && (!props.domainName || !props.originDomainName || !certificate)) {
-      throw new Error('TicketingPlatform: production needs domainName, originDomainName and certificateArn (one us-east-1 ACM certificate covering both names); set them in cdk.json context.');
-    }
-
-    if (props.originDomainName && !certificate) {
-      throw new Error(`TicketingPlatform: originDomainName "${props.originDomainName}" needs certificateArn, since CloudFront reaches that name over HTTPS; set certificateArn or leave originDomainName out.`);
-    }
-    // CloudFront is the load balancer's only client: HTTPS to originDomainName, else HTTP to its DNS name.
-    const loadBalancerIngress = LoadBalancerIngress.cloudFrontOnly({ port: props.originDomainName ? 443 : 80 });
+    this.domain = platformDomain(this, props, production);
+    // CloudFront is the load balancer's only client: HTTPS to the origin name, else HTTP to its DNS name.
+    const loadBalancerIngress = LoadBalancerIngress.cloudFrontOnly({ port: this.domain ? 443 : 80 });
     this.network = new ThreeTierNetwork(this, 'Network', { production, maxAzs: props.maxAzs, natGateways: props.natGateways, loadBalancerIngress });
     const net = this.network;
     this.database = new Database(this, 'Database', {
@@ -143,7 +152,7 @@ export class TicketingPlatform extends Construct {
     this.webTier = new WebTier(this, 'Web', {
       vpc: net.vpc,
       production,
-      certificate,
+      certificate: this.domain?.originCertificate,
       loadBalancerSecurityGroup: net.loadBalancerSecurityGroup,
       appSecurityGroup: net.appSecurityGroup,
       loadBalancerSubnets: net.publicSubnets,
@@ -162,14 +171,16 @@ export class TicketingPlatform extends Construct {
     });
     this.cdn = new PosterCdn(this, 'Cdn', {
       production,
-      domainName: props.domainName,
-      certificate,
+      domainName: this.domain?.domainName,
+      certificate: this.domain?.siteCertificate,
       apiLoadBalancer: this.webTier.loadBalancer,
-      apiOriginDomainName: props.originDomainName,
+      apiOriginDomainName: this.domain?.originDomainName,
       allowedCountries: props.allowedCountries,
+      webAclArn: props.cloudFrontWebAclArn,
       siteDirectory: props.siteDirectory,
       apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyValue },
     });
+    this.domain?.routeTo(this.cdn.distribution, this.webTier.loadBalancer);
 
     this.sessionKeys = new secretsmanager.Secret(this, 'SessionKeys', {
       description: 'SESSION_KEYS of the API: comma-separated, newest first; prepend a key to rotate without logging users out',
@@ -191,7 +202,7 @@ export class TicketingPlatform extends Construct {
       );
     }
     this.appLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: net.logEncryptionKey, removalPolicy });
-    this.apiBundle = new s3assets.Asset(this, 'ApiBundle', { path: props.apiSourceDirectory, exclude: API_BUNDLE_EXCLUDE });
+    this.apiBundle = props.apiArtifact.toAsset(this, 'ApiBundle');
 
     this.grantAppRole();
     const region = Stack.of(this).region;
@@ -202,8 +213,8 @@ export class TicketingPlatform extends Construct {
         port: net.appPort,
         region,
         bucketName: this.cdn.bucket.bucketName,
-        publicUrl: props.domainName ? `https://${props.domainName}` : this.cdn.url,
-        adminEmail: props.adminEmail ?? `admin@${props.domainName ?? 'example.com'}`,
+        publicUrl: this.siteUrl,
+        adminEmail: props.adminEmail ?? `admin@${this.domain?.domainName ?? 'example.com'}`,
         // X-Forwarded-For ends "<viewer>, <CloudFront edge>": trusting two hops is only safe while the load balancer admits CloudFront alone.
         trustedProxies: net.loadBalancerIngress.fromInternet ? 1 : 2,
       }),
@@ -219,7 +230,36 @@ export class TicketingPlatform extends Construct {
       adminPasswordSecretArn: this.adminPassword.secretArn,
       logGroupName: this.appLogGroup.logGroupName,
       bootSql: this.database.binlogRetentionSql,
+      port: net.appPort,
+      nodeMajorVersion: props.nodeMajorVersion,
     });
+    this.addOutputs();
+  }
+
+  /** `https://` address of the site: its domain name, or the distribution's. */
+  public get siteUrl(): string {
+    return this.domain ? `https://${this.domain.domainName}` : this.cdn.url;
+  }
+
+  /**
+   * What an operator or a migration engineer needs to reach this platform (e.g. to point `bin/migrate` at
+   * it), under stable output names: `aws cloudformation describe-stacks --query 'Stacks[0].Outputs'`.
+   */
+  private addOutputs(): void {
+    const outputs: Record<string, [string, string]> = {
+      SiteUrl: [this.siteUrl, 'Address of the buyer site'],
+      CloudFrontDomain: [this.cdn.distribution.distributionDomainName, 'Domain name of the CloudFront distribution'],
+      LoadBalancerDns: [this.webTier.loadBalancer.loadBalancerDnsName, 'DNS name of the API load balancer (reached by CloudFront only)'],
+      DatabaseEndpoint: [`${this.database.endpointAddress}:${this.database.endpointPort}`, 'MySQL host:port the API uses (the RDS Proxy when there is one), reachable from the VPC'],
+      DatabaseName: [this.database.databaseName, 'MySQL database of the ledger'],
+      DatabaseSecretArn: [this.database.secret.secretArn, 'Secrets Manager secret with the MySQL username and password'],
+      RedisEndpoint: [`${this.cache.endpointAddress}:${this.cache.port}`, 'Redis host:port (TLS, AUTH token in the Redis secret), reachable from the VPC'],
+      RedisAuthSecretArn: [this.cache.authToken.secretArn, 'Secrets Manager secret with the Redis AUTH token'],
+      PosterBucket: [this.cdn.bucket.bucketName, 'S3 bucket of the posters (under posters/) and the buyer page'],
+      ApiLogGroup: [this.appLogGroup.logGroupName, 'CloudWatch log group of the API instances'],
+      NotificationsTopic: [this.webTier.notificationsTopic.topicArn, 'SNS topic of the Auto Scaling notifications'],
+    };
+    for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
   }
 
   /** The instances read their four secrets, read/write posters, fetch the bundle and write their log group: nothing else. */
@@ -235,4 +275,23 @@ export class TicketingPlatform extends Construct {
     });
     this.webTier.role.addManagedPolicy(policy.policy);
   }
+}
+
+/** The platform's names and certificates, validated against what production needs; none in development without a domain. */
+function platformDomain(scope: Construct, props: TicketingPlatformProps, production: boolean): PlatformDomain | undefined {
+  if (!props.domainName) {
+    if (production) {
+      throw new Error('TicketingPlatform: production needs domainName and either hostedZone (hostedZoneId + zoneName in cdk.json context) or certificateArn (a us-east-1 ACM certificate covering both names); set them in cdk.json context.');
+    }
+    for (const [name, value] of Object.entries({ originDomainName: props.originDomainName, hostedZone: props.hostedZone, certificateArn: props.certificateArn })) {
+      if (value) throw new Error(`TicketingPlatform: ${name} needs domainName, the site's public name; set domainName or leave ${name} out.`);
+    }
+    return undefined;
+  }
+  return new PlatformDomain(scope, 'Domain', {
+    domainName: props.domainName,
+    originDomainName: props.originDomainName,
+    hostedZone: props.hostedZone,
+    certificateArn: props.certificateArn,
+  });
 }

@@ -27,6 +27,7 @@ export function webTierDefaults(props: WebTierProps) {
     healthCheckPath: props.healthCheckPath ?? '/readyz',
     deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
     instanceWarmup: props.instanceWarmup ?? Duration.minutes(5),
+    readinessTimeout: props.readinessTimeout ?? Duration.minutes(15),
     rateLimitPer5Minutes: props.rateLimitPer5Minutes ?? 2000,
     deletionProtection: props.deletionProtection ?? production,
   };
@@ -54,6 +55,10 @@ export function validateWebTier(settings: WebTierSettings, hasCertificate: boole
   const delay = settings.deregistrationDelay.toSeconds();
   if (delay < 0 || delay > 3600) {
     throw new Error(`WebTier: deregistrationDelay ${delay}s is invalid; use 0-3600 s, a little longer than the app's graceful shutdown.`);
+  }
+  const readiness = settings.readinessTimeout.toSeconds();
+  if (readiness < 60 || readiness > 3600) {
+    throw new Error(`WebTier: readinessTimeout ${readiness}s is invalid; use 1-60 minutes, longer than an instance needs to boot and pass its health check.`);
   }
   if (settings.requestsPerTargetPerMinute < 1) {
     throw new Error(`WebTier: requestsPerTargetPerMinute ${settings.requestsPerTargetPerMinute} is invalid; use a positive number measured in a load test.`);

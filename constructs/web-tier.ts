@@ -9,12 +9,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import { planPrewarm, type OnSaleWindow } from './on-sale-schedule.ts';
 import { createSecureBucket } from './secure-bucket.ts';
 import { WebAcl } from './web-acl.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
-import { createLoadBalancerSecurityGroup, createScalingNotificationsKey } from './web-tier-parts.ts';
+import { createLoadBalancerSecurityGroup, createScalingNotificationsKey, rollingUpdateOptions } from './web-tier-parts.ts';
 import { validateWebTier, webTierDefaults } from './web-tier-defaults.ts';
 
 export interface WebTierProps {
@@ -49,8 +50,19 @@ export interface WebTierProps {
   readonly instanceType?: ec2.InstanceType;
   /** @default the latest Amazon Linux 2023 for the instance type's architecture */
   readonly machineImage?: ec2.IMachineImage;
-  /** Boot script of the instances. @default - an empty Linux script */
+  /**
+   * Boot script of the instances. Its exit code is reported to CloudFormation (cfn-signal, from the
+   * aws-cfn-bootstrap package): it should exit 0 only once the app answers `healthCheckPath`, non-zero
+   * when it never does, so a fleet that never becomes ready rolls the deploy back.
+   * @default - an empty Linux script
+   */
   readonly userData?: ec2.UserData;
+  /**
+   * How long CloudFormation waits for each new instance's signal: for `minCapacity` instances when the
+   * group is created, for each batch of a rolling update. Without one in time, the deploy rolls back.
+   * @default 15 minutes
+   */
+  readonly readinessTimeout?: DurationType;
   /** Root volume size (encrypted gp3). @default 20 */
   readonly volumeSizeGiB?: number;
   /** @default 2 */
@@ -61,7 +73,7 @@ export interface WebTierProps {
   readonly prewarmCapacity?: number;
   /** How long before an on-sale the capacity is raised. @default 30 minutes */
   readonly prewarmLead?: DurationType;
-  /** Declared on-sale windows, each becoming a pre-warm and a release scheduled action. @default none */
+  /** Declared on-sale windows, each becoming recurring pre-warm and release scheduled actions (see planPrewarm). @default none */
   readonly onSaleWindows?: readonly OnSaleWindow[];
   /** Target of the request-count target tracking policy. @default 1000 */
   readonly requestsPerTargetPerMinute?: number;
@@ -111,7 +123,8 @@ export class WebTier extends Construct {
   public readonly httpListener: elbv2.ApplicationListener;
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   public readonly webAcl: WebAcl;
-  public readonly role: iam.Role;
+  /** The instances' role; grants to it (e.g. cloudformation:SignalResource) land in `role.policy`. */
+  public readonly role: ManagedPolicyRole;
   public readonly launchTemplate: ec2.LaunchTemplate;
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   public readonly notificationsTopic: sns.Topic;
@@ -156,7 +169,7 @@ export class WebTier extends Construct {
       );
     }
 
-    this.role = new iam.Role(this, 'InstanceRole', {
+    this.role = new ManagedPolicyRole(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'App instances: SSM Session Manager plus the grants of the composing stack',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
@@ -198,15 +211,16 @@ export class WebTier extends Construct {
         gracePeriod: settings.instanceWarmup,
       }),
       defaultInstanceWarmup: settings.instanceWarmup,
-      updatePolicy: autoscaling.UpdatePolicy.instanceRefresh({
-        strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
-        minHealthyPercentage: 100,
-        maxHealthyPercentage: 200,
-        instanceWarmup: settings.instanceWarmup,
-      }),
+      // CloudFormation reports a create or update done only once instances signal ready (see userData).
+      // No DesiredCapacity, and CDK's IgnoreUnmodifiedGroupSizeProperties: a deploy during an on-sale keeps
+      // the size the schedule and scaling set.
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: settings.readinessTimeout }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate(rollingUpdateOptions(settings)),
       notifications: [{ topic: this.notificationsTopic }],
       terminationPolicies: [autoscaling.TerminationPolicy.OLDEST_LAUNCH_TEMPLATE, autoscaling.TerminationPolicy.DEFAULT],
     });
+    // The boot script's exit code becomes the instance's signal (a trap on EXIT runs cfn-signal).
+    this.userData.addSignalOnExitCommand(this.autoScalingGroup);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'AppTargets', {
       vpc: props.vpc,
@@ -273,7 +287,8 @@ export class WebTier extends Construct {
       (action) =>
         new autoscaling.CfnScheduledAction(this, action.id, {
           autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
-          startTime: action.startTime,
+          recurrence: action.recurrence,
+          endTime: action.endTime,
           minSize: action.minSize,
         }),
     );

