@@ -6,7 +6,11 @@
 let loading: Promise<ReadonlySet<string>> | undefined;
 
 export function commonPasswords(): Promise<ReadonlySet<string>> {
-  loading ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set(dictionary['passwords-common']));
+  loading ??= import('@zxcvbn-ts/language-common').then((module) => {
+    // Bundled (the API artifact), the package's CommonJS build arrives as the module's default export.
+    const { dictionary } = 'dictionary' in module ? module : (module as unknown as { default: typeof module }).default;
+    return new Set(dictionary['passwords-common']);
+  });
   // A failed load is retried on the next call rather than remembered.
   loading.catch(() => (loading = undefined));
   return loading;
