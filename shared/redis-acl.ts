@@ -6,15 +6,21 @@
  * recorded in ACL LOG; test/app/redis-acl.test.ts runs every API flow as a user with exactly these rules.
  */
 export const apiRedisCommands = {
-  /** ioredis on each connection: HELLO 3 (with AUTH), the ready check's INFO, SELECT for a db other than 0. */
-  connection: ['hello', 'auth', 'info', 'select', 'ping', 'quit'],
-  /** ioredis in cluster mode (slot map, and ASKING during a slot migration). */
+  /**
+   * ioredis on each connection: INFO for the ready check, SELECT when REDIS_URL names a database other
+   * than 0; PING is the readiness probe. AUTH, HELLO (ioredis 6 speaks RESP3) and QUIT need no permission.
+   */
+  connection: ['info', 'select', 'ping'],
+  /** ioredis in cluster mode (the slot map, and ASKING during a slot migration): not used yet, allowed ahead. */
   cluster: ['cluster|slots', 'cluster|shards', 'asking'],
-  /** Lua scripts defined with defineCommand: EVALSHA, EVAL on NOSCRIPT, SCRIPT EXISTS / LOAD before pipelines. */
-  scripts: ['evalsha', 'eval', 'script|exists', 'script|load'],
+  /** Lua scripts defined with defineCommand: EVALSHA, and EVAL when the script is not cached yet (NOSCRIPT). */
+  scripts: ['evalsha', 'eval'],
   /** Sessions, hold records, seat maps, loaded markers, login throttle resets. */
   direct: ['get', 'set', 'del', 'exists', 'hgetall', 'hset'],
-  /** What the Lua scripts call: holds, purchases, sold-seat loading, the login throttle, rate-limiter-flexible's counter. */
+  /**
+   * What the Lua scripts call: holds, purchases, sold-seat loading, the login throttle, and
+   * rate-limiter-flexible's counter (EXPIRE only when it finds a counter without a TTL).
+   */
   insideScripts: [
     'time', 'exists', 'set', 'expire', 'pexpire', 'pttl', 'incrby',
     'hget', 'hmget', 'hset', 'hdel', 'hincrby',
