@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/config.ts';
 import { rdsTokenSigner } from '../../app/infra/credentials/aws-sources.ts';
 import type { CredentialSource, Credentials } from '../../app/infra/credentials/credential-source.ts';
 import { RdsIamCredentials } from '../../app/infra/credentials/rds-iam-credentials.ts';
 import { parseSecret, SecretCredentials, type SecretStage } from '../../app/infra/credentials/secret-credentials.ts';
 import { connectionOptions } from '../../app/infra/mysql/connection-options.ts';
 import { connectWithCredentials, createCredentialedPool } from '../../app/infra/mysql/credentialed-pool.ts';
+import { openDatabase } from '../../app/infra/mysql/open-database.ts';
 import { createTestDatabase, testServerUrl, type TestDatabase } from '../support/database.ts';
 
 /** A secret the test rotates by hand, and a clock it moves. */
@@ -77,6 +80,19 @@ describe('RDS IAM tokens as passwords', () => {
     // A refused token is replaced at once.
     expect(await source.refresh({ user: 'ticketkit_api', password: 'token-3' })).toEqual({ user: 'ticketkit_api', password: 'token-4' });
     expect(source.signed).toBe(4);
+  });
+
+  it('makes the pool send the token in clear text over TLS only (DATABASE_IAM_AUTH needs ?ssl=)', async () => {
+    const config = loadConfig({ DATABASE_IAM_AUTH: 'true', DATABASE_URL: 'mysql://ticketkit_api@db.example.rds.amazonaws.com:3306/ticketkit?ssl=rds', AWS_REGION: 'eu-west-1' });
+    const database = openDatabase(config, pino({ level: 'silent' }), () => { throw new Error('no secret in IAM mode'); });
+    try {
+      const template = (database.db.pool as unknown as { config: { connectionConfig: Record<string, unknown> } }).config.connectionConfig;
+      expect(template).toMatchObject({ enableCleartextPlugin: true, ssl: { rejectUnauthorized: true } });
+      expect(database.credentials).toBeInstanceOf(RdsIamCredentials);
+      expect(database.credentials.description).toBe('RDS IAM token for ticketkit_api@db.example.rds.amazonaws.com');
+    } finally {
+      await database.close();
+    }
   });
 
   it('signs a connect URL for the endpoint and user that RDS accepts for 15 minutes', async () => {
