@@ -13,6 +13,8 @@ const url = (protocols: string[]) =>
       return false;
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+const secretArn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'must be a Secrets Manager secret ARN');
+const asksForTls = (databaseUrl: string | undefined) => !databaseUrl || new URL(databaseUrl).searchParams.has('ssl');
 
 /** Every setting of an API instance, read from the environment once at start (see bin/api.ts). */
 export const configSchema = z
@@ -20,7 +22,24 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: integer(0, 65_535).default(3000),
     DATABASE_URL: url(['mysql:']).default('mysql://root@127.0.0.1:3306/ticketkit'),
+    /**
+     * RDS IAM authentication: the password of DATABASE_URL's user is a token signed with the instance role
+     * (the user is `IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`); DATABASE_URL must ask for TLS.
+     */
+    DATABASE_IAM_AUTH: flag.default(false),
+    /** The user and password come from this secret (`{"username","password"}`), read at new connections. */
+    DATABASE_SECRET_ARN: secretArn.optional(),
+    /** A read replica for reads that tolerate lag (the catalogue, order history); same credentials as the primary. */
+    DATABASE_READ_URL: url(['mysql:']).optional(),
+    /** A replica further behind than this (Seconds_Behind_Master) is not read; the primary is. */
+    DATABASE_READ_MAX_LAG_SECONDS: integer(0, 86_400).default(5),
+    /** How long a read waits for the replica to apply the reader's own last write before it reads the primary. */
+    DATABASE_READ_WAIT_MS: integer(0, 10_000).default(200),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** The Redis password (a plain string, or `{"username","password"}`) comes from this secret, read at each (re)connection. */
+    REDIS_SECRET_ARN: secretArn.optional(),
+    /** A local Secrets Manager endpoint (tests); unset on AWS. */
+    SECRETS_MANAGER_ENDPOINT: url(['http:', 'https:']).optional(),
     /** Prefix of every Redis key, so several deployments or tests can share one Redis. */
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('tk:'),
     SESSION_KEYS: list.optional(),
@@ -72,6 +91,12 @@ export const configSchema = z
     }
     if (config.SESSION_KEYS?.some((key) => key.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_KEYS'], message: 'each key must be at least 32 characters' });
+    }
+    if (config.DATABASE_IAM_AUTH && config.DATABASE_SECRET_ARN) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_IAM_AUTH'], message: 'and DATABASE_SECRET_ARN are two ways to authenticate; set one' });
+    }
+    if (config.DATABASE_IAM_AUTH && !(asksForTls(config.DATABASE_URL) && asksForTls(config.DATABASE_READ_URL))) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_IAM_AUTH'], message: 'sends tokens in clear text: add ?ssl=rds to DATABASE_URL and DATABASE_READ_URL' });
     }
     if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD are set together' });

@@ -1,10 +1,12 @@
-import mysql from 'mysql2/promise';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
-import { connectionOptions } from './infra/mysql/connection-options.ts';
+import { createSecretsManagerClient } from './infra/credentials/aws-sources.ts';
+import { openDatabase } from './infra/mysql/open-database.ts';
 import { PasswordHasher } from './infra/password-hasher.ts';
 import { createRedisClient } from './infra/redis/client.ts';
+import { redisCredentials } from './infra/redis/redis-credentials.ts';
 import { LoginThrottle } from './infra/redis/login-throttle.ts';
 import { SeatStore } from './infra/redis/seat-store.ts';
 import { createS3Client, PosterStore } from './infra/s3/poster-store.ts';
@@ -15,16 +17,13 @@ export interface Connected extends Deps {
   close(): Promise<void>;
 }
 
-/** Opens the MySQL pool, the Redis client and the S3 client of one API instance. Nothing is awaited here. */
+/** Opens the MySQL pools, the Redis client and the S3 client of one API instance. Nothing is awaited here. */
 export function connect(config: Config, logger: Logger): Connected {
-  const db = mysql.createPool({
-    ...connectionOptions(config.DATABASE_URL),
-    connectionLimit: 20,
-    maxIdle: 10,
-    idleTimeout: 60_000,
-    queueLimit: 500,
-  });
-  const redis = createRedisClient(config.REDIS_URL);
+  let secretsClient: SecretsManagerClient | undefined;
+  const secrets = () => (secretsClient ??= createSecretsManagerClient({ region: config.AWS_REGION, secretsManagerEndpoint: config.SECRETS_MANAGER_ENDPOINT }));
+  const database = openDatabase(config, logger, secrets);
+  const { db } = database;
+  const redis = createRedisClient(config.REDIS_URL, { credentials: redisCredentials(config, logger, secrets) });
   let redisDown = false;
   redis.on('error', (error: Error) => {
     if (!redisDown) logger.warn({ err: error }, 'Redis unavailable; reconnecting');
@@ -42,7 +41,9 @@ export function connect(config: Config, logger: Logger): Connected {
     logger,
     metrics: new BusinessMetrics(config.METRICS_NAMESPACE),
     seats: new SeatStore(redis, config.REDIS_KEY_PREFIX),
-    catalog: new EventCatalog(db),
+    reads: database.reads,
+    connectPrimary: database.connectPrimary,
+    catalog: new EventCatalog(database.reads),
     posters: new PosterStore(s3, config.S3_BUCKET),
     passwords: new PasswordHasher({
       cost: config.PASSWORD_HASH_COST,
@@ -54,8 +55,9 @@ export function connect(config: Config, logger: Logger): Connected {
       maxWaitMs: config.LOGIN_THROTTLE_MAX_SECONDS * 1000,
     }),
     async close() {
-      await Promise.allSettled([db.end(), redis.quit()]);
+      await Promise.allSettled([database.close(), redis.quit()]);
       s3.destroy();
+      secretsClient?.destroy();
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { Pool } from 'mysql2/promise';
+import type { Connection, Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { ReadRouter } from './infra/mysql/replica/read-router.ts';
 import type { PasswordHasher } from './infra/password-hasher.ts';
 import type { LoginThrottle } from './infra/redis/login-throttle.ts';
 import type { SeatStore } from './infra/redis/seat-store.ts';
@@ -12,7 +13,12 @@ import type { EventCatalog } from './services/event-catalog.ts';
 /** What the API needs from the outside world; created by the composition root and passed in. */
 export interface Deps {
   config: Config;
+  /** The primary: writes, and reads that must see the latest writes (holds, purchases, idempotency, inventory). */
   db: Pool;
+  /** Reads that tolerate lag (catalogue, order history): the read replica when one is usable. */
+  reads: ReadRouter;
+  /** One connection to the primary outside the pool, with the pool's credentials (schema migrations). */
+  connectPrimary(options?: { multipleStatements?: boolean }): Promise<Connection>;
   redis: Redis;
   seats: SeatStore;
   catalog: EventCatalog;

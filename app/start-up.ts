@@ -1,7 +1,5 @@
-import mysql from 'mysql2/promise';
 import type { Deps } from './deps.ts';
 import { isDependencyFailure } from './http/dependency-failure.ts';
-import { connectionOptions } from './infra/mysql/connection-options.ts';
 import { migrateSchema } from './infra/mysql/migrate-schema.ts';
 import { waitForRedis } from './infra/redis/client.ts';
 import { bootstrapOrganizer } from './services/auth.ts';
@@ -14,7 +12,7 @@ import { bootstrapOrganizer } from './services/auth.ts';
 export async function prepareInstance(deps: Deps, options: { signal?: AbortSignal } = {}): Promise<void> {
   await retryWhileUnavailable(deps, 'Redis', () => waitForRedis(deps.redis, 5_000), options.signal);
   await retryWhileUnavailable(deps, 'MySQL', async () => {
-    const connection = await mysql.createConnection({ ...connectionOptions(deps.config.DATABASE_URL), multipleStatements: true });
+    const connection = await deps.connectPrimary({ multipleStatements: true });
     try {
       const { applied } = await migrateSchema(connection);
       if (applied.length) deps.logger.info({ versions: applied }, 'schema migrated');

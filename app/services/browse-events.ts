@@ -26,12 +26,24 @@ export interface SeatView {
   status: SeatStatus;
 }
 
-export async function listEvents(deps: Deps): Promise<EventView[]> {
-  const rows = await listEventRows(deps.db);
+/**
+ * The catalogue tolerates lag, so it is read from the read replica when there is one; `after` is the
+ * primary position of the reader's own last write (read-your-writes, see infra/mysql/replica/read-router.ts).
+ */
+export async function listEvents(deps: Deps, after?: string): Promise<EventView[]> {
+  const rows = await deps.reads.read((db) => listEventRows(db), after);
   return Promise.all(rows.map((row) => present(deps, row)));
 }
 
-export async function getEvent(deps: Deps, eventId: number): Promise<EventView> {
+export async function getEvent(deps: Deps, eventId: number, after?: string): Promise<EventView> {
+  // An event too new for the replica is asked of the primary before it is "not found".
+  const row = (await deps.reads.read((db) => findEventRow(db, eventId), after)) ?? (await findEventRow(deps.db, eventId));
+  if (!row) throw errors.notFound('event');
+  return present(deps, row);
+}
+
+/** An event as its writer sees it right after writing it: from the primary. */
+export async function getWrittenEvent(deps: Deps, eventId: number): Promise<EventView> {
   const row = await findEventRow(deps.db, eventId);
   if (!row) throw errors.notFound('event');
   return present(deps, row);

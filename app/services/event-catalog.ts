@@ -1,5 +1,5 @@
-import type { Pool } from 'mysql2/promise';
 import { findEventRow, listSeatRows, type SeatRow } from '../infra/mysql/events.ts';
+import type { Queryable, ReadRouter } from '../infra/mysql/replica/read-router.ts';
 
 export interface EventLayout {
   id: number;
@@ -13,11 +13,13 @@ const maxCachedEvents = 200;
 /**
  * Seat maps never change once an event exists, so each instance keeps them in memory:
  * the hot path (hold, purchase, seat map) validates seats and prices without a MySQL round trip.
+ * For the same reason a layout may come from the read replica: only an event too new for the replica
+ * can be missing there, and a miss asks the primary before it counts as "no such event".
  */
 export class EventCatalog {
   private readonly layouts = new Map<number, Promise<EventLayout | null>>();
 
-  constructor(private readonly db: Pool) {}
+  constructor(private readonly reads: Pick<ReadRouter, 'read' | 'primary'>) {}
 
   get(eventId: number): Promise<EventLayout | null> {
     let layout = this.layouts.get(eventId);
@@ -32,9 +34,14 @@ export class EventCatalog {
   }
 
   private async load(eventId: number): Promise<EventLayout | null> {
-    const event = await findEventRow(this.db, eventId);
-    if (!event) return null;
-    const seats = await listSeatRows(this.db, eventId);
-    return { id: eventId, onSaleAt: event.onSaleAt, seats, seatById: new Map(seats.map((seat) => [seat.id, seat])) };
+    const layout = await this.reads.read((db) => loadLayout(db, eventId));
+    return layout ?? loadLayout(this.reads.primary, eventId);
   }
+}
+
+async function loadLayout(db: Queryable, eventId: number): Promise<EventLayout | null> {
+  const event = await findEventRow(db, eventId);
+  if (!event) return null;
+  const seats = await listSeatRows(db, eventId);
+  return { id: eventId, onSaleAt: event.onSaleAt, seats, seatById: new Map(seats.map((seat) => [seat.id, seat])) };
 }

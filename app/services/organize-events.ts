@@ -5,14 +5,14 @@ import { fileTypeFromBuffer } from 'file-type';
 import { layOutSeats, type SectionSpec } from '../domain/seat-layout.ts';
 import { errors } from '../errors.ts';
 import { findEventRow, insertEventWithSeats, setPosterKey } from '../infra/mysql/events.ts';
-import { getEvent, type EventView } from './browse-events.ts';
+import { getWrittenEvent, type EventView } from './browse-events.ts';
 
 export async function createEvent(
   deps: Deps,
   input: { name: string; venue: string; startsAt: Date; onSaleAt: Date; sections: SectionSpec[] },
 ): Promise<EventView> {
   const eventId = await insertEventWithSeats(deps.db, input, layOutSeats(input.sections));
-  return getEvent(deps, eventId);
+  return getWrittenEvent(deps, eventId);
 }
 
 export const posterSizeLimit = 10 * 1024 * 1024;
@@ -56,7 +56,7 @@ export async function uploadPoster(deps: Deps, eventId: number, body: Readable):
     throw error;
   }
   await setPosterKey(deps.db, eventId, key);
-  return getEvent(deps, eventId);
+  return getWrittenEvent(deps, eventId);
 }
 
 /** Reads at least `length` bytes (or the whole body if shorter) and returns them with the rest of the stream. */

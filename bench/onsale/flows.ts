@@ -94,3 +94,28 @@ export function onsaleVisit(options: { eventId: number; buyers: BenchBuyer[]; co
     }
   };
 }
+
+/**
+ * Browsing around a purchase, the reads a read replica can take: the events list and the event, the
+ * seat map, a hold and its purchase, then the buyer's order history (which waits for their own purchase).
+ */
+export function browseAndBuy(options: { eventId: number; buyers: BenchBuyer[]; connections: number }): User {
+  return async ({ index, send, running }) => {
+    for (let next = index; running(); next += options.connections) {
+      const buyer = options.buyers[next % options.buyers.length]!;
+      const headers = bySessionCookie(buyer);
+      await send('events', { method: 'GET', path: '/api/events', headers });
+      await send('event', { method: 'GET', path: `/api/events/${options.eventId}`, headers });
+      const map = await send('seats', { method: 'GET', path: `/api/events/${options.eventId}/seats`, headers });
+      const free = (map.body?.seats as { id: number; status: string }[] | undefined)?.filter((seat) => seat.status === 'available') ?? [];
+      if (free.length > 0) {
+        const seat = free[Math.floor(Math.random() * free.length)]!;
+        const hold = await send('hold', { method: 'POST', path: `/api/events/${options.eventId}/holds`, json: { seatIds: [seat.id] }, headers });
+        if (hold.status === 201) {
+          await send('purchase', { method: 'POST', path: `/api/holds/${hold.body.hold.id}/purchase`, headers: { ...headers, 'idempotency-key': randomUUID() } });
+        }
+      }
+      await send('orders', { method: 'GET', path: '/api/orders', headers });
+    }
+  };
+}

@@ -37,8 +37,12 @@ export async function startBenchPlatform(options: {
   env?: Record<string, string>;
   /** Node flags per instance index, e.g. `--cpu-prof` for the first one. */
   nodeArgs?: (index: number) => string[];
+  /** The MySQL server of the database (no database in the path). @default the shared test server */
+  databaseServerUrl?: string;
+  /** A server replicating from `databaseServerUrl`: the instances read from it (DATABASE_READ_URL). */
+  readReplicaServerUrl?: string;
 }): Promise<BenchPlatform> {
-  const database = await createTestDatabase('tk_bench');
+  const database = await createTestDatabase('tk_bench', options.databaseServerUrl);
   const keyPrefix = `bench_${randomBytes(4).toString('hex')}:`;
   const env = {
     NODE_ENV: 'production',
@@ -53,6 +57,7 @@ export async function startBenchPlatform(options: {
     ADMIN_EMAIL: organizer.email,
     ADMIN_PASSWORD: organizer.password,
     LOG_LEVEL: 'info',
+    ...(options.readReplicaServerUrl ? { DATABASE_READ_URL: `${options.readReplicaServerUrl}/${database.name}` } : {}),
     ...options.env,
   };
   const instances: ApiProcess[] = [];

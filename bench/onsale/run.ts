@@ -1,6 +1,8 @@
-// npm run bench:onsale [-- --profile] [-- --rush-only]: the on-sale spike on this machine, with both
-// baselines measured in the same run. --profile writes and summarises a CPU profile of instance 1;
-// --rush-only skips the full scenario (to profile the hold path alone).
+// npm run bench:onsale [-- --profile] [-- --rush-only] [-- --replica]: the on-sale spike on this machine,
+// with both baselines measured in the same run. --profile writes and summarises a CPU profile of
+// instance 1; --rush-only skips the full scenario (to profile the hold path alone); --replica instead
+// runs browse-and-buy traffic on a primary with a GTID read replica, without and with DATABASE_READ_URL,
+// and reports the primary's MySQL CPU in each.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { runLoad } from './load.ts';
 import { startBenchPlatform } from './platform.ts';
 import { startScript } from './processes.ts';
 import { measureCpu, pidsNamed } from './cpu-meter.ts';
+import { compareWithReplica } from './replica-comparison.ts';
 import { cpuTable, ledgerTable, profileTable, rushTable, scenarioTable, type RushRow } from './report.ts';
 import { PhaseStats } from './stats.ts';
 
@@ -28,6 +31,14 @@ const seats = seatsInVenue(scenario);
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 console.log(`bench:onsale on ${cpus().length} cores, node ${process.version}, load average at start ${load()}`);
+if (process.argv.includes('--replica')) {
+  const connections = Number(process.env.BENCH_REPLICA_CONNECTIONS ?? 64);
+  const buyers = Number(process.env.BENCH_BUYERS ?? 500);
+  console.log(`read replica comparison: ${buyers} buyers, ${connections} connections, ${phaseMs / 1000} s per run\n`);
+  await compareWithReplica({ buyers, connections, phaseMs });
+  console.log(`load average at end ${load()}`);
+  process.exit(0);
+}
 console.log(`venue ${seats} seats, ${buyersCount} buyers, ${phaseMs / 1000} s per rush phase${profile ? ', instance 1 profiled' : ''}\n`);
 
 const profileDir = profile ? await mkdtemp(join(tmpdir(), 'tk-bench-profile-')) : undefined;

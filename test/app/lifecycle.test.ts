@@ -85,6 +85,14 @@ describe('configuration', () => {
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '4' }, 'TRUST_PROXY'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_IAM_AUTH: 'true' }, 'DATABASE_IAM_AUTH'],
+    [{ DATABASE_IAM_AUTH: 'true', DATABASE_URL: 'mysql://api@db:3306/x?ssl=rds', DATABASE_READ_URL: 'mysql://api@replica:3306/x' }, 'DATABASE_IAM_AUTH'],
+    [{ DATABASE_IAM_AUTH: 'true', DATABASE_URL: 'mysql://api@db:3306/x?ssl=rds', DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf' }, 'DATABASE_IAM_AUTH'],
+    [{ DATABASE_SECRET_ARN: 'ticketkit/db' }, 'DATABASE_SECRET_ARN'],
+    [{ REDIS_SECRET_ARN: 'arn:aws:s3:::bucket' }, 'REDIS_SECRET_ARN'],
+    [{ DATABASE_READ_URL: 'postgres://replica' }, 'DATABASE_READ_URL'],
+    [{ DATABASE_READ_MAX_LAG_SECONDS: '-1' }, 'DATABASE_READ_MAX_LAG_SECONDS'],
+    [{ DATABASE_READ_WAIT_MS: '10001' }, 'DATABASE_READ_WAIT_MS'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^invalid configuration: ${name} `));
   });

@@ -53,9 +53,12 @@ export interface TestInstance {
   api: RunningApi;
 }
 
-/** A database, a Redis key prefix and a bucket of the test's own, and API instances on them. */
-export async function createTestPlatform(overrides: Record<string, string> = {}): Promise<TestPlatform> {
-  const database = await createTestDatabase();
+/**
+ * A database, a Redis key prefix and a bucket of the test's own, and API instances on them. The database
+ * is on the shared test server, or on `databaseServerUrl` (a server the test started, e.g. a primary with a replica).
+ */
+export async function createTestPlatform(overrides: Record<string, string> = {}, options: { databaseServerUrl?: string } = {}): Promise<TestPlatform> {
+  const database = await createTestDatabase('tk_test', options.databaseServerUrl);
   const keyPrefix = `${uniqueName('t')}:`;
   const bucket = await createTestBucket(localS3Client());
   const env = testEnv(database, keyPrefix, bucket, overrides);

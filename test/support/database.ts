@@ -16,10 +16,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates an empty database with a unique name on the test server. */
-export async function createTestDatabase(prefix = 'tk_test'): Promise<TestDatabase> {
+/** Creates an empty database with a unique name on the test server (or on `serverUrl`, a server a test started). */
+export async function createTestDatabase(prefix = 'tk_test', serverUrl = testServerUrl): Promise<TestDatabase> {
   const name = uniqueName(prefix);
-  const admin = await mysql.createConnection(testServerUrl);
+  const admin = await mysql.createConnection(serverUrl);
   try {
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } finally {
@@ -27,9 +27,9 @@ export async function createTestDatabase(prefix = 'tk_test'): Promise<TestDataba
   }
   return {
     name,
-    url: `${testServerUrl}/${name}`,
+    url: `${serverUrl}/${name}`,
     async drop() {
-      const conn = await mysql.createConnection(testServerUrl);
+      const conn = await mysql.createConnection(serverUrl);
       try {
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {

@@ -105,7 +105,8 @@ export async function startMariadbServer(options: MariadbServerOptions = {}): Pr
       url: `mysql://root@127.0.0.1:${port}`,
       pid: child.pid!,
       async stop() {
-        if (child.exitCode === null) {
+        // Killed by a signal, a child has no exit code but a signal code: it is gone all the same.
+        if (child.exitCode === null && child.signalCode === null) {
           const exited = new Promise((resolve) => child.once('exit', resolve));
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -4,12 +4,13 @@ import { errors } from '../../errors.ts';
 import { createEvent, posterSizeLimit, uploadPoster } from '../../services/organize-events.ts';
 import type { AppState } from '../context.ts';
 import { jsonBody } from '../middleware/json-body.ts';
+import { recordsWrite } from '../middleware/read-your-writes.ts';
 import { requireOrganizer, requireUser } from '../middleware/require-user.ts';
 import { createEventBody } from '../schemas.ts';
 import { parse, parseId } from '../validate.ts';
 
 export function adminRoutes(router: Router<AppState>, deps: Deps): void {
-  const organizer = [requireUser(deps), requireOrganizer()];
+  const organizer = [requireUser(deps), requireOrganizer(), recordsWrite(deps)];
 
   router.post('/api/admin/events', ...organizer, jsonBody(), async (ctx) => {
     const input = parse(createEventBody, ctx.state.body);

@@ -3,15 +3,16 @@ import type { Deps } from '../../deps.ts';
 import { getEvent, listEvents } from '../../services/browse-events.ts';
 import { seatMapBody } from '../../services/seat-map-body.ts';
 import type { AppState } from '../context.ts';
+import { readAfter } from '../middleware/read-your-writes.ts';
 import { parseId } from '../validate.ts';
 
 export function eventRoutes(router: Router<AppState>, deps: Deps): void {
   router.get('/api/events', async (ctx) => {
-    ctx.body = { events: await listEvents(deps) };
+    ctx.body = { events: await listEvents(deps, readAfter(ctx)) };
   });
 
   router.get('/api/events/:eventId', async (ctx) => {
-    const event = await getEvent(deps, parseId(ctx.params.eventId, 'event'));
+    const event = await getEvent(deps, parseId(ctx.params.eventId, 'event'), readAfter(ctx));
     // The page caps its seat selection with this (held + bought seats per buyer).
     ctx.body = { event: { ...event, maxSeatsPerUser: deps.config.MAX_SEATS_PER_USER } };
   });

@@ -7,6 +7,7 @@ import { purchaseHold } from '../../services/purchase-hold.ts';
 import type { AppState } from '../context.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { rateLimit } from '../middleware/rate-limit.ts';
+import { recordsWrite } from '../middleware/read-your-writes.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { holdBody, idempotencyKey } from '../schemas.ts';
 import { parseId } from '../validate.ts';
@@ -37,7 +38,7 @@ export function holdRoutes(router: Router<AppState>, deps: Deps): void {
     ctx.status = 204;
   });
 
-  router.post('/api/holds/:holdId/purchase', signedIn, async (ctx) => {
+  router.post('/api/holds/:holdId/purchase', signedIn, recordsWrite(deps), async (ctx) => {
     const key = idempotencyKey.safeParse(ctx.get('Idempotency-Key'));
     if (!key.success) throw errors.idempotencyKeyRequired();
     const { order, replayed } = await purchaseHold(deps, {

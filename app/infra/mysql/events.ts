@@ -1,4 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Queryable } from './replica/read-router.ts';
 import { withTransaction } from './transaction.ts';
 
 export interface EventRow {
@@ -21,17 +22,17 @@ export interface SeatRow {
 const eventColumns =
   'id, name, venue, starts_at AS startsAt, on_sale_at AS onSaleAt, poster_key AS posterKey';
 
-export async function listEventRows(db: Pool): Promise<EventRow[]> {
+export async function listEventRows(db: Queryable): Promise<EventRow[]> {
   const [rows] = await db.query<RowDataPacket[]>(`SELECT ${eventColumns} FROM events ORDER BY starts_at, id`);
   return rows as EventRow[];
 }
 
-export async function findEventRow(db: Pool, id: number): Promise<EventRow | null> {
+export async function findEventRow(db: Queryable, id: number): Promise<EventRow | null> {
   const [rows] = await db.execute<RowDataPacket[]>(`SELECT ${eventColumns} FROM events WHERE id = ?`, [id]);
   return (rows[0] as EventRow | undefined) ?? null;
 }
 
-export async function listSeatRows(db: Pool, eventId: number): Promise<SeatRow[]> {
+export async function listSeatRows(db: Queryable, eventId: number): Promise<SeatRow[]> {
   const [rows] = await db.execute<RowDataPacket[]>(
     `SELECT id, section, row_label AS \`row\`, number, price_cents AS priceCents
        FROM seats WHERE event_id = ? ORDER BY id`,

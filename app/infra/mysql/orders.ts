@@ -1,4 +1,5 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Queryable } from './replica/read-router.ts';
 import { withTransaction } from './transaction.ts';
 
 export interface Order {
@@ -75,7 +76,7 @@ export async function findOrderByIdempotencyKey(db: Pool, userId: number, key: s
 }
 
 /** Orders with their tickets, newest first, for one buyer, optionally one order. */
-export async function listOrders(db: Pool, userId: number, orderId?: number): Promise<Order[]> {
+export async function listOrders(db: Queryable, userId: number, orderId?: number): Promise<Order[]> {
   const [rows] = await db.execute<RowDataPacket[]>(
     `SELECT o.id, o.event_id AS eventId, o.total_cents AS totalCents, t.id AS ticketId, t.seat_id AS seatId
        FROM orders o LEFT JOIN tickets t ON t.order_id = o.id

@@ -1,13 +1,18 @@
 import { Redis } from 'ioredis';
+import type { CredentialSource } from '../credentials/credential-source.ts';
+import { connectWithCredentials } from './credentialed-connect.ts';
 
 /**
  * A Redis client that fails fast: while Redis is unreachable a command is rejected at once (no offline queue)
  * or after `commandTimeout`, so the API answers 503 within 2 s instead of hanging, and reconnects by itself.
- * `rediss://:token@host:port/db` gives TLS + AUTH (ElastiCache); the database number is honoured.
+ * `rediss://user:password@host:port/db` gives TLS + AUTH (ElastiCache); the database number is honoured.
+ * With `credentials`, each (re)connection authenticates with what that source says then (rotation).
  */
-export function createRedisClient(redisUrl: string, options: { lazyConnect?: boolean } = {}): Redis {
-  return new Redis(redisUrl, {
-    lazyConnect: options.lazyConnect ?? false,
+export function createRedisClient(redisUrl: string, options: { lazyConnect?: boolean; credentials?: CredentialSource } = {}): Redis {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: options.lazyConnect ?? Boolean(options.credentials),
+    // No CLIENT SETINFO on connect: one command less for the ACL user to be allowed (Redis >= 7.2 has it).
+    disableClientInfo: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 1_500,
@@ -17,15 +22,15 @@ export function createRedisClient(redisUrl: string, options: { lazyConnect?: boo
     // leave in one write: under an on-sale spike socket writes were the largest self time (docs/onsale.md).
     enableAutoPipelining: true,
   });
+  if (options.credentials) connectWithCredentials(redis, options.credentials);
+  return redis;
 }
 
 /** Resolves once the client is connected (or rejects after `timeoutMs`). */
 export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
-  if (redis.status === 'wait') {
-    await redis.connect();
-    return;
-  }
+  // A lazy client is started here; its connection errors surface as a timeout below (it retries by itself).
+  if (redis.status === 'wait') redis.connect().catch(() => undefined);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       redis.off('ready', onReady);
