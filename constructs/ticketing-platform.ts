@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
-import { apiEnvironment } from './api-environment.ts';
+import { apiEnvironment, apiSettings, type ApiSettingsProps } from './api-environment.ts';
 import { Cache } from './cache.ts';
 import { Database } from './database.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
@@ -20,7 +20,7 @@ import { ThreeTierNetwork } from './three-tier-network.ts';
 import { WebTier } from './web-tier.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
-export interface TicketingPlatformProps {
+export interface TicketingPlatformProps extends ApiSettingsProps {
   /**
    * The API the instances run: a self-contained artifact (`ApiArtifact.fromDirectory('dist/api')` after
    * `npm run build:api`), downloaded from the CDK assets bucket at boot and started with Node alone.
@@ -100,6 +100,7 @@ export class TicketingPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: TicketingPlatformProps) {
     super(scope, id);
+    apiSettings(props); // refuse out-of-range API settings before building anything
     const production = props.production ?? true;
     const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.domain = platformDomain(this, props, production);
@@ -217,6 +218,13 @@ export class TicketingPlatform extends Construct {
         adminEmail: props.adminEmail ?? `admin@${this.domain?.domainName ?? 'example.com'}`,
         // X-Forwarded-For ends "<viewer>, <CloudFront edge>": trusting two hops is only safe while the load balancer admits CloudFront alone.
         trustedProxies: net.loadBalancerIngress.fromInternet ? 1 : 2,
+        holdTtl: props.holdTtl,
+        maxSeatsPerUser: props.maxSeatsPerUser,
+        passwordHashCost: props.passwordHashCost,
+        holdRateLimitPerUser: props.holdRateLimitPerUser,
+        holdRateLimitPerIp: props.holdRateLimitPerIp,
+        loginRateLimitPerIp: props.loginRateLimitPerIp,
+        registerRateLimitPerIp: props.registerRateLimitPerIp,
       }),
       databaseSecretArn: this.database.secret.secretArn,
       databaseHost: this.database.endpointAddress,
