@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { databaseDefaults, validateDatabase } from './database-defaults.ts';
 import { acknowledgeDatabaseFindings } from './database-findings.ts';
+import { removalPolicyFor } from './platform-defaults.ts';
 
 const RDS_PROXY_MYSQL_PORT = 3306;
 
@@ -141,7 +142,7 @@ export class Database extends Construct {
       backupRetention: settings.backupRetention,
       deleteAutomatedBackups: false,
       copyTagsToSnapshot: true,
-      removalPolicy: settings.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyFor(settings.production, RemovalPolicy.SNAPSHOT),
     });
     this.secret = this.instance.secret!;
 
@@ -167,7 +168,7 @@ export class Database extends Construct {
           ...common,
           sourceDatabaseInstance: this.instance,
           // Encryption (and its key) is inherited from the encrypted source; CloudFormation rejects restating it.
-          removalPolicy: settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+          removalPolicy: removalPolicyFor(settings.production),
         }),
       );
     }

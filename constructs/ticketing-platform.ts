@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,6 +16,7 @@ import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import type { OnSaleWindow } from './on-sale-schedule.ts';
 import { PlatformDomain } from './platform-domain.ts';
 import { PosterCdn } from './poster-cdn.ts';
+import { isProduction, removalPolicyFor } from './platform-defaults.ts';
 import { ThreeTierNetwork } from './three-tier-network.ts';
 import { WebTier } from './web-tier.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
@@ -101,8 +102,8 @@ export class TicketingPlatform extends Construct {
   constructor(scope: Construct, id: string, props: TicketingPlatformProps) {
     super(scope, id);
     apiSettings(props); // refuse out-of-range API settings before building anything
-    const production = props.production ?? true;
-    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const production = isProduction(props);
+    const removalPolicy = removalPolicyFor(production);
     this.domain = platformDomain(this, props, production);
     // CloudFront is the load balancer's only client: HTTPS to the origin name, else HTTP to its DNS name.
     const loadBalancerIngress = LoadBalancerIngress.cloudFrontOnly({ port: this.domain ? 443 : 80 });
