@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { databaseDefaults, validateDatabase } from './database-defaults.ts';
 import { acknowledgeDatabaseFindings } from './database-findings.ts';
@@ -81,6 +82,9 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
+    // Which resource carries the credentials secret's policy (the rotation's deny-delete statement) has no
+    // prop; without this the host app's cdk.json would decide it. Pinned here, before any child exists.
+    this.node.setContext(cxapi.SECRETS_MANAGER_TARGET_ATTACHMENT_RESOURCE_POLICY, true);
     const settings = databaseDefaults(props);
     validateDatabase(settings);
     this.port = settings.port;
@@ -188,6 +192,9 @@ export class Database extends Construct {
         maxConnectionsPercent: 90,
         borrowTimeout: Duration.seconds(30),
       });
+      // Unique per stack and account (CDK names it plain "Proxy" unless the host app sets
+      // @aws-cdk/aws-rds:databaseProxyUniqueResourceName), so two stacks in one region never collide.
+      (this.proxy.node.defaultChild as rds.CfnDBProxy).dbProxyName = Names.uniqueResourceName(this.proxy, { maxLength: 60 });
     }
     acknowledgeDatabaseFindings(this, settings);
   }

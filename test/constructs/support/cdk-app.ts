@@ -19,6 +19,14 @@ export function committedContext(): Record<string, unknown> {
   return { ...cdkJson.context, ...lookups };
 }
 
+/**
+ * The committed context without a single feature flag: the kit's settings and lookups only, as in a
+ * consumer app whose cdk.json has an empty context.
+ */
+export function contextWithoutFeatureFlags(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(committedContext()).filter(([key]) => !key.startsWith('@aws-cdk')));
+}
+
 /** A fresh app (own output directory) and a stack in the committed account and region, for one construct. */
 export function newStack(extraContext: Record<string, unknown> = {}): Stack {
   // Construct tests skip the built-in template validation (the platform tests run it): it costs seconds per synth.
@@ -37,10 +45,14 @@ export interface SynthesisedPlatform {
   readonly assemblyDir: string;
 }
 
-/** Synthesises one committed environment under the four cdk-nag packs, exactly once; share it in a file's beforeAll. */
-export function synthesisePlatform(environment: 'prod' | 'dev'): SynthesisedPlatform {
+/**
+ * Synthesises one committed environment under the four cdk-nag packs, exactly once; share it in a file's
+ * beforeAll. `featureFlags: 'none'` drops cdk.json's feature flags, as a consumer app without them would.
+ */
+export function synthesisePlatform(environment: 'prod' | 'dev', options: { featureFlags?: 'committed' | 'none' } = {}): SynthesisedPlatform {
   const assemblyDir = mkdtempSync(join(tmpdir(), `ticketkit-${environment}-`));
-  const app = new App({ outdir: assemblyDir, context: { ...committedContext(), env: environment } });
+  const context = options.featureFlags === 'none' ? contextWithoutFeatureFlags() : committedContext();
+  const app = new App({ outdir: assemblyDir, context: { ...context, env: environment } });
   const stack = createPlatformStack(app, readPlatformEnvironment(app.node, environment), {
     apiArtifact: testApiArtifact(),
     siteDirectory: join(repositoryRoot, 'dist', 'web'),
