@@ -28,8 +28,15 @@ export interface DatabaseProps {
   readonly port?: number;
   /** @default r7g.large */
   readonly instanceType?: ec2.InstanceType;
-  /** @default MySQL 8.0.45 (minor versions upgraded automatically) */
+  /** @default MySQL 8.4.10, the long-term-support line (minor versions upgraded automatically) */
   readonly engineVersion?: rds.MysqlEngineVersion;
+  /**
+   * What RDS does when the major version leaves standard support: upgrade it (extended support disabled), or
+   * keep it running on paid RDS Extended Support. Read replicas follow their source. Set
+   * `OPEN_SOURCE_RDS_EXTENDED_SUPPORT` only as a deliberate, budgeted choice while an upgrade is planned.
+   * @default rds.EngineLifecycleSupport.OPEN_SOURCE_RDS_EXTENDED_SUPPORT_DISABLED
+   */
+  readonly engineLifecycleSupport?: rds.EngineLifecycleSupport;
   /** @default 'ticketkit' */
   readonly databaseName?: string;
   /** @default 'ticketkit' */
@@ -59,7 +66,7 @@ export interface DatabaseProps {
 }
 
 /**
- * RDS for MySQL 8 in isolated subnets: encrypted, Multi-AZ, TLS-only, rotated credentials in
+ * RDS for MySQL 8.4 (LTS) in isolated subnets: encrypted, Multi-AZ, TLS-only, rotated credentials in
  * Secrets Manager, backups, enhanced monitoring, Performance Insights, log exports, optional
  * read replicas and RDS Proxy.
  */
@@ -142,6 +149,7 @@ export class Database extends Construct {
       maxAllocatedStorage: settings.maxAllocatedStorageGiB,
       storageEncrypted: true,
       storageEncryptionKey: this.encryptionKey,
+      engineLifecycleSupport: settings.engineLifecycleSupport,
       optionGroup: this.optionGroup,
       backupRetention: settings.backupRetention,
       deleteAutomatedBackups: false,
