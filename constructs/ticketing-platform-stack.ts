@@ -2,7 +2,9 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
+import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { EdgeStack } from './edge-stack.ts';
+import { isProduction } from './platform-defaults.ts';
 import { TicketingPlatform, type TicketingPlatformProps } from './ticketing-platform.ts';
 import type { PlatformEnvironment } from './platform-environment.ts';
 
@@ -11,16 +13,22 @@ export interface TicketingPlatformStackProps extends StackProps, TicketingPlatfo
   readonly hostedZoneAttributes?: route53.HostedZoneAttributes;
 }
 
-/** One environment's stack: the {@link TicketingPlatform} and nothing else. */
+/**
+ * One environment's stack: the {@link TicketingPlatform} and nothing else. Its cost-allocation tags
+ * (`tags`, merged over the defaults) are the stack's tags and reach every taggable resource, the ones
+ * CDK places at the stack root included.
+ */
 export class TicketingPlatformStack extends Stack {
   public readonly platform: TicketingPlatform;
 
   constructor(scope: Construct, id: string, props: TicketingPlatformStackProps) {
-    super(scope, id, props);
+    const tags = costAllocationTags(isProduction(props), props.tags);
+    super(scope, id, { ...props, tags });
+    applyTags(this, tags);
     const { hostedZoneAttributes, ...platformProps } = props;
     // By attributes, not HostedZone.fromLookup: synthesis stays offline and deterministic.
     const hostedZone = hostedZoneAttributes ? route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', hostedZoneAttributes) : platformProps.hostedZone;
-    this.platform = new TicketingPlatform(this, 'Platform', { ...platformProps, hostedZone });
+    this.platform = new TicketingPlatform(this, 'Platform', { ...platformProps, hostedZone, tags });
   }
 }
 
@@ -49,7 +57,9 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
           production: environment.production,
           domainName: hostedZoneAttributes && !environment.certificateArn ? environment.domainName : undefined,
           hostedZoneAttributes,
+          tags: costAllocationTags(environment.production, { environment: environment.name }),
         });
+  if (edge) applyTags(edge, edge.tags.tagValues());
   return new TicketingPlatformStack(scope, `Ticketkit-${environment.name}`, {
     env: { account: environment.account, region: environment.region },
     description: `ticketkit ${environment.name}: three-tier ticket sales platform`,
@@ -58,6 +68,7 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
     apiArtifact: builds.apiArtifact,
     siteDirectory: builds.siteDirectory,
     production: environment.production,
+    tags: { environment: environment.name },
     maxAzs: environment.maxAzs,
     natGateways: environment.natGateways,
     domainName: environment.domainName,

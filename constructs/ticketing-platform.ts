@@ -11,6 +11,7 @@ import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
 import { apiEnvironment, apiSettings, type ApiSettingsProps } from './api-environment.ts';
 import { Cache } from './cache.ts';
+import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { Database } from './database.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import type { OnSaleWindow } from './on-sale-schedule.ts';
@@ -72,6 +73,13 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
   readonly adminEmail?: string;
   /** The built buyer page (`npm run build:web` writes dist/web), served by CloudFront. @default - no page is deployed */
   readonly siteDirectory?: string;
+  /**
+   * Cost-allocation tags for every taggable resource of the platform, merged over the defaults (a key
+   * given here wins). Resources CDK places at the stack root (its custom resource providers) take the
+   * stack's tags: use TicketingPlatformStack, or `Tags.of(stack)`, to tag those too.
+   * @default { project: 'ticketkit', environment: 'production' or 'development', owner: 'unassigned' }
+   */
+  readonly tags?: { [key: string]: string };
 }
 
 /** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
@@ -103,6 +111,7 @@ export class TicketingPlatform extends Construct {
     super(scope, id);
     apiSettings(props); // refuse out-of-range API settings before building anything
     const production = isProduction(props);
+    applyTags(this, costAllocationTags(production, props.tags));
     const removalPolicy = removalPolicyFor(production);
     this.domain = platformDomain(this, props, production);
     // CloudFront is the load balancer's only client: HTTPS to the origin name, else HTTP to its DNS name.
