@@ -69,8 +69,8 @@ export default tseslint.config(
   },
   ...layering,
   {
-    // The extensionless executables in bin/ are ESM JavaScript shims; tools/ holds plain-JS build scripts.
-    files: ['bin/*', 'tools/*.mjs'],
+    // The extensionless executables in bin/ are ESM JavaScript shims; tools/ and constructs/build.mjs are plain-JS build scripts.
+    files: ['bin/*', 'tools/*.mjs', 'constructs/*.mjs'],
     ignores: ['bin/*.ts'],
     languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

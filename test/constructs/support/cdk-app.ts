@@ -8,7 +8,8 @@ import { inject } from 'vitest';
 import { ApiArtifact } from '../../../constructs/api-artifact.ts';
 import { addNagPacks } from '../../../constructs/nag/packs.ts';
 import { readPlatformEnvironment } from '../../../constructs/platform-environment.ts';
-import { createPlatformStack, type TicketingPlatformStack } from '../../../constructs/ticketing-platform-stack.ts';
+import { createPlatformStack } from '../../../constructs/create-platform-stack.ts';
+import type { TicketingPlatformStack } from '../../../constructs/ticketing-platform-stack.ts';
 
 export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
