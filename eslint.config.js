@@ -12,6 +12,10 @@ const appOrMigrate = {
   group: ['**/app/**', '**/migrate/**', '**/bin/**', '**/web/**'],
   message: 'constructs/ is an installable library: it never imports app/, migrate/, bin/ or web/ (shared settings live in shared/).',
 };
+const bundlingAtSynth = {
+  group: ['aws-cdk-lib/aws-lambda-nodejs', 'aws-cdk-lib/aws-lambda-python*', 'esbuild'],
+  message: "Lambda code of the package's custom resources ships prebuilt in dist/ (lambda.Code.fromAsset): a consumer's synth never runs esbuild, npm or Docker.",
+};
 const io = {
   group: ['fs', 'fs/*', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'http2', 'node:http2', 'dgram', 'node:dgram', 'child_process', 'node:child_process', 'mysql2', 'mysql2/*', 'ioredis', '@aws-sdk/*', 'koa', '@koa/*', '**/infra/**', '**/http/**', '**/services/**'],
   message: 'app/domain/ holds pure rules: no files, sockets, MySQL, Redis, S3 or HTTP; a use case in app/services/ does the I/O and passes results in.',
@@ -41,7 +45,7 @@ export const layering = [
   { files: ['app/domain/**/*.ts'], rules: restrict(cdk, io) },
   { files: ['app/http/routes/**/*.ts'], rules: restrict(cdk, infraFromRoutes) },
   { files: ['migrate/{progress,operations,mysql,state,report}/**/*.ts'], rules: restrict(cdk, commandsFromBelow) },
-  { files: ['constructs/**/*.ts'], rules: restrict(appOrMigrate) },
+  { files: ['constructs/**/*.ts'], rules: restrict(appOrMigrate, bundlingAtSynth) },
   { files: ['web/src/**/*.ts'], rules: restrict(outsideWeb, storageTypesFromWeb) },
   {
     files: ['shared/**/*.ts'],

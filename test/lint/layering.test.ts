@@ -16,6 +16,7 @@ describe('the dependency rules, enforced by lint', () => {
   it.each([
     ['constructs/x.ts', "import { siteContentSecurityPolicy } from '../app/http/routes/site.ts';\nexport const x = siteContentSecurityPolicy;", /constructs\/ is an installable library/],
     ['constructs/nag/x.ts', "import { run } from '../../migrate/cli.ts';\nexport const x = run;", /never imports app\/, migrate\//],
+    ['constructs/x.ts', "import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';\nexport const x = NodejsFunction;", /ships prebuilt in dist\//],
     ['app/x.ts', "import { App } from 'aws-cdk-lib';\nexport const x = App;", /never import the CDK/],
     ['migrate/mysql/x.ts', "import { Database } from '../../constructs/database.ts';\nexport const x = Database;", /never import the CDK, cdk-nag or constructs\//],
     ['app/services/x.ts', "import type { Construct } from 'constructs';\nexport type X = Construct;", /never import the CDK/],
