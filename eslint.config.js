@@ -1,8 +1,68 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The dependency rules of STYLE.md, as lint rules. `allowTypeImports` lets a folder borrow a type
+// (erased at build) where it may not run code. Flat config replaces a rule per file rather than merging
+// it, so a narrower folder lists every group that applies to it.
+const cdk = {
+  group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'constructs/*', 'cdk-nag', '**/constructs/**'],
+  message: 'app/ and migrate/ run on servers and laptops: they never import the CDK, cdk-nag or constructs/ (shared settings live in shared/).',
+};
+const appOrMigrate = {
+  group: ['**/app/**', '**/migrate/**', '**/bin/**', '**/web/**'],
+  message: 'constructs/ is an installable library: it never imports app/, migrate/, bin/ or web/ (shared settings live in shared/).',
+};
+const bundlingAtSynth = {
+  group: ['aws-cdk-lib/aws-lambda-nodejs', 'aws-cdk-lib/aws-lambda-python*', 'esbuild'],
+  message: "Lambda code of the package's custom resources ships prebuilt in dist/ (lambda.Code.fromAsset): a consumer's synth never runs esbuild, npm or Docker.",
+};
+const io = {
+  group: ['fs', 'fs/*', 'node:fs', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'http2', 'node:http2', 'dgram', 'node:dgram', 'child_process', 'node:child_process', 'mysql2', 'mysql2/*', 'ioredis', '@aws-sdk/*', 'koa', '@koa/*', '**/infra/**', '**/http/**', '**/services/**'],
+  message: 'app/domain/ holds pure rules: no files, sockets, MySQL, Redis, S3 or HTTP; a use case in app/services/ does the I/O and passes results in.',
+};
+const infraFromRoutes = {
+  group: ['**/infra/**'],
+  message: 'A route parses, authorises, calls one use case in app/services/ and presents; it never calls app/infra/ directly.',
+};
+const commandsFromBelow = {
+  group: ['**/commands/**'],
+  message: 'migrate/commands/ sits on top: the layers below it (progress, operations, mysql, state, report) never import it.',
+};
+const outsideWeb = {
+  // app/infra/ is left to the next group: a type-only import matching this group would pass.
+  group: ['**/app/*', '!**/app/infra', '**/migrate/**', '**/constructs/**', '**/shared/**', '**/bin/**'],
+  allowTypeImports: true,
+  message: 'The buyer page is bundled alone: from outside web/ it imports types only (`import type`).',
+};
+const storageTypesFromWeb = {
+  group: ['**/app/infra/**'],
+  message: "The page's types are the API's answers (app/services/ or app/http/), never a storage layer's rows.",
+};
+const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+
+export const layering = [
+  { files: ['app/**/*.ts', 'migrate/**/*.ts'], rules: restrict(cdk) },
+  { files: ['app/domain/**/*.ts'], rules: restrict(cdk, io) },
+  { files: ['app/http/routes/**/*.ts'], rules: restrict(cdk, infraFromRoutes) },
+  { files: ['migrate/{progress,operations,mysql,state,report}/**/*.ts'], rules: restrict(cdk, commandsFromBelow) },
+  { files: ['constructs/**/*.ts'], rules: restrict(appOrMigrate, bundlingAtSynth) },
+  { files: ['web/src/**/*.ts'], rules: restrict(outsideWeb, storageTypesFromWeb) },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ExportAllDeclaration', 'ExportNamedDeclaration[source]', 'ImportExpression'].map((selector) => ({
+          selector,
+          message: 'shared/ is plain data that app/ and constructs/ both read: it imports nothing.',
+        })),
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'coverage/', '.local/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'coverage/', '.local/', '**/*.d.ts', 'constructs/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,9 +71,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  ...layering,
   {
-    // The extensionless executables in bin/ are ESM JavaScript shims; tools/ holds plain-JS build scripts.
-    files: ['bin/*', 'tools/*.mjs'],
+    // The extensionless executables in bin/ are ESM JavaScript shims; tools/ and constructs/build.mjs are plain-JS build scripts.
+    files: ['bin/*', 'tools/*.mjs', 'constructs/*.mjs'],
     ignores: ['bin/*.ts'],
     languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

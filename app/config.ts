@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { API_SETTINGS, type ApiSettingName } from '../shared/api-settings.ts';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A tunable integer: its range and default live in shared/api-settings.ts, which the constructs read too. */
+const setting = (name: ApiSettingName) => integer(API_SETTINGS[name].min, API_SETTINGS[name].max).default(API_SETTINGS[name].default);
 const list = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
@@ -20,7 +23,7 @@ const asksForTls = (databaseUrl: string | undefined) => !databaseUrl || new URL(
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: integer(0, 65_535).default(3000),
+    PORT: setting('PORT'),
     DATABASE_URL: url(['mysql:']).default('mysql://root@127.0.0.1:3306/ticketkit'),
     /**
      * RDS IAM authentication: the password of DATABASE_URL's user is a token signed with the instance role
@@ -51,8 +54,8 @@ export const configSchema = z
       .union([flag, z.enum(['2', '3']).transform(Number)])
       .transform((value) => (value === true ? 1 : value === false ? 0 : value))
       .default(0),
-    HOLD_TTL_SECONDS: integer(1, 86_400).default(600),
-    MAX_SEATS_PER_USER: integer(1, 10_000).default(8),
+    HOLD_TTL_SECONDS: setting('HOLD_TTL_SECONDS'),
+    MAX_SEATS_PER_USER: setting('MAX_SEATS_PER_USER'),
     S3_BUCKET: z.string().min(3).default('ticketkit-posters'),
     S3_ENDPOINT: url(['http:', 'https:']).optional(),
     AWS_REGION: z.string().min(1).default('us-east-1'),
@@ -60,13 +63,13 @@ export const configSchema = z
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     /** log2 of scrypt's N. */
-    PASSWORD_HASH_COST: integer(10, 20).default(17),
-    HOLD_RATE_LIMIT_PER_USER: integer(0, 1_000_000).default(60),
-    HOLD_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(600),
+    PASSWORD_HASH_COST: setting('PASSWORD_HASH_COST'),
+    HOLD_RATE_LIMIT_PER_USER: setting('HOLD_RATE_LIMIT_PER_USER'),
+    HOLD_RATE_LIMIT_PER_IP: setting('HOLD_RATE_LIMIT_PER_IP'),
     /** Failed logins per minute per client IP (0 disables); successful and malformed requests are not counted. */
-    LOGIN_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(20),
+    LOGIN_RATE_LIMIT_PER_IP: setting('LOGIN_RATE_LIMIT_PER_IP'),
     /** Registrations per hour per client IP (0 disables); requests refused as invalid (400) are not counted. */
-    REGISTER_RATE_LIMIT_PER_IP: integer(0, 1_000_000).default(10),
+    REGISTER_RATE_LIMIT_PER_IP: setting('REGISTER_RATE_LIMIT_PER_IP'),
     /**
      * Consecutive failed logins for one account (from any address) before it is throttled (0 disables):
      * then a wait of 30 s that doubles per further failure, up to LOGIN_THROTTLE_MAX_SECONDS.

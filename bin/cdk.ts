@@ -7,7 +7,8 @@ import { addNagPacks } from '../constructs/nag/packs.ts';
 import { formatValidationSummary, readValidationSummary } from '../constructs/nag/validation-summary.ts';
 import { readPlatformEnvironment } from '../constructs/platform-environment.ts';
 import { describeRecords } from '../constructs/platform-domain.ts';
-import { createPlatformStack, type TicketingPlatformStack } from '../constructs/ticketing-platform-stack.ts';
+import { createPlatformStack } from '../constructs/create-platform-stack.ts';
+import type { TicketingPlatformStack } from '../constructs/ticketing-platform-stack.ts';
 import { ensureApiArtifact } from '../tools/api-artifact.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -1,4 +1,28 @@
-export interface ApiEnvironmentOptions {
+import type { Duration } from 'aws-cdk-lib';
+import { API_SETTINGS, type ApiSettingName } from '../shared/api-settings.ts';
+
+/**
+ * The API settings a platform team tunes per deployment. Unset ones take the API's own default, read
+ * from the same table as the API's config schema (shared/api-settings.ts), so the two cannot drift.
+ */
+export interface ApiSettingsProps {
+  /** How long a seat hold lasts before the seats return to sale (whole seconds). @default 10 minutes (HOLD_TTL_SECONDS 600) */
+  readonly holdTtl?: Duration;
+  /** Seats one buyer may hold or buy per event. @default 8 (MAX_SEATS_PER_USER) */
+  readonly maxSeatsPerUser?: number;
+  /** log2 of scrypt's N for password hashes (10-20); each step doubles CPU time and memory per login. @default 17 (PASSWORD_HASH_COST) */
+  readonly passwordHashCost?: number;
+  /** Hold requests per minute per buyer; 0 disables. @default 60 (HOLD_RATE_LIMIT_PER_USER) */
+  readonly holdRateLimitPerUser?: number;
+  /** Hold requests per minute per client address; 0 disables. @default 600 (HOLD_RATE_LIMIT_PER_IP) */
+  readonly holdRateLimitPerIp?: number;
+  /** Failed logins per minute per client address; 0 disables. @default 20 (LOGIN_RATE_LIMIT_PER_IP) */
+  readonly loginRateLimitPerIp?: number;
+  /** Registrations per hour per client address; 0 disables. @default 10 (REGISTER_RATE_LIMIT_PER_IP) */
+  readonly registerRateLimitPerIp?: number;
+}
+
+export interface ApiEnvironmentOptions extends ApiSettingsProps {
   readonly port: number;
   readonly region: string;
   readonly bucketName: string;
@@ -15,12 +39,43 @@ export interface ApiEnvironmentOptions {
   readonly trustedProxies?: 1 | 2;
 }
 
+type TunedSetting = Exclude<ApiSettingName, 'PORT'>;
+
+/**
+ * The tuned settings by variable name: the API's defaults, then the caller's props. A value the API
+ * would refuse at start fails here, at synth, with every bad prop named at once.
+ */
+export function apiSettings(props: ApiSettingsProps): Record<TunedSetting, number> {
+  const chosen: Record<TunedSetting, { prop: keyof ApiSettingsProps; value: number | undefined }> = {
+    HOLD_TTL_SECONDS: { prop: 'holdTtl', value: props.holdTtl?.toSeconds({ integral: false }) },
+    MAX_SEATS_PER_USER: { prop: 'maxSeatsPerUser', value: props.maxSeatsPerUser },
+    PASSWORD_HASH_COST: { prop: 'passwordHashCost', value: props.passwordHashCost },
+    HOLD_RATE_LIMIT_PER_USER: { prop: 'holdRateLimitPerUser', value: props.holdRateLimitPerUser },
+    HOLD_RATE_LIMIT_PER_IP: { prop: 'holdRateLimitPerIp', value: props.holdRateLimitPerIp },
+    LOGIN_RATE_LIMIT_PER_IP: { prop: 'loginRateLimitPerIp', value: props.loginRateLimitPerIp },
+    REGISTER_RATE_LIMIT_PER_IP: { prop: 'registerRateLimitPerIp', value: props.registerRateLimitPerIp },
+  };
+  const problems: string[] = [];
+  const settings = {} as Record<TunedSetting, number>;
+  for (const [name, { prop, value }] of Object.entries(chosen) as [TunedSetting, (typeof chosen)[TunedSetting]][]) {
+    const { default: fallback, min, max, unit } = API_SETTINGS[name];
+    const resolved = value ?? fallback;
+    if (!Number.isInteger(resolved) || resolved < min || resolved > max) {
+      problems.push(`${prop} ${resolved} is invalid; use a whole number of ${unit} between ${min} and ${max}`);
+    }
+    settings[name] = resolved;
+  }
+  if (problems.length > 0) throw new Error(`API settings: ${problems.join('; ')}.`);
+  return settings;
+}
+
 /**
  * The API's plain (non-secret) variables, by the names its config reads. DATABASE_URL, REDIS_URL,
  * SESSION_KEYS and ADMIN_PASSWORD come from secrets at start; S3_ENDPOINT stays unset on AWS.
  */
 export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, string> {
   const trustedProxies = options.trustedProxies ?? 1;
+  const tuned = Object.entries(apiSettings(options)).map(([name, value]) => [name, String(value)]);
   return {
     NODE_ENV: 'production',
     PORT: String(options.port),
@@ -30,12 +85,7 @@ export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, s
     POSTER_BASE_URL: options.publicUrl,
     ALLOWED_ORIGINS: options.publicUrl,
     ADMIN_EMAIL: options.adminEmail,
-    HOLD_TTL_SECONDS: '600',
-    MAX_SEATS_PER_USER: '8',
-    PASSWORD_HASH_COST: '17',
-    HOLD_RATE_LIMIT_PER_USER: '60',
-    HOLD_RATE_LIMIT_PER_IP: '600',
-    LOGIN_RATE_LIMIT_PER_IP: '20',
+    ...Object.fromEntries(tuned),
     LOG_LEVEL: 'info',
   };
 }

@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledge, nagRule } from './nag/acknowledge.ts';
+import { acknowledge, nagFindingText, nagRule } from './nag/acknowledge.ts';
 
 export interface AppInstancePolicyProps {
   readonly secrets: readonly secretsmanager.ISecret[];
@@ -77,13 +77,8 @@ export class AppInstancePolicy extends Construct {
     );
     acknowledge(
       this.policy,
-      [nagRule('AwsSolutions', 'IAM5', `Resource::${nagResource(stack.resolve(anyKey), 'arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*')}`)],
+      [nagRule('AwsSolutions', 'IAM5', `Resource::${nagFindingText(stack.resolve(anyKey))}`)],
       "The CDK assets bucket's key (AWS managed aws/s3, or the one given to cdk bootstrap) is unknown at synth; kms:Decrypt is limited to S3 in this region and to that bucket's objects by encryption context.",
     );
   }
-}
-
-/** How cdk-nag names a resource in a finding: the ARN itself when it resolved to a string, else its tokens spelled out. */
-function nagResource(resolved: unknown, tokens: string): string {
-  return typeof resolved === 'string' ? resolved : tokens;
 }

@@ -1,14 +1,15 @@
 import type { CacheProps } from './cache.ts';
+import { DEFAULT_PORTS, isProduction } from './platform-defaults.ts';
 
 /** Defaults of {@link CacheProps}, in one place. */
 export function cacheDefaults(props: CacheProps) {
-  const production = props.production ?? true;
+  const production = isProduction(props);
   const clusterMode = props.clusterMode ?? false;
   const replicasPerShard = props.replicasPerShard ?? (production ? 1 : 0);
   return {
     production,
     clusterMode,
-    port: props.port ?? 6380,
+    port: props.port ?? DEFAULT_PORTS.cache,
     nodeType: props.nodeType ?? 'cache.r7g.large',
     engineVersion: props.engineVersion ?? '7.1',
     replicasPerShard,
@@ -35,7 +36,7 @@ export function validateCache(settings: CacheSettings): void {
     throw new Error(`Cache: shards ${settings.shards} is invalid; use 1-500.`);
   }
   if (settings.port === 6379 || !Number.isInteger(settings.port) || settings.port < 1024 || settings.port > 65_535) {
-    throw new Error(`Cache: port ${settings.port} is invalid; use a non-default port between 1024 and 65535 (e.g. 6380).`);
+    throw new Error(`Cache: port ${settings.port} is invalid; use a non-default port between 1024 and 65535 (e.g. ${DEFAULT_PORTS.cache}).`);
   }
   if (!/^\d+(\.\d+)?$/.test(settings.engineVersion) || Number(settings.engineVersion.split('.')[0]) < 6) {
     throw new Error(`Cache: engineVersion "${settings.engineVersion}" is invalid; use Redis 6 or later, e.g. "7.1".`);

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { cacheDefaults, validateCache } from './cache-defaults.ts';
 import { createLogEncryptionKey } from './log-encryption-key.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
+import { removalPolicyFor } from './platform-defaults.ts';
 
 export interface CacheProps {
   readonly vpc: ec2.IVpc;
@@ -62,7 +63,7 @@ export class Cache extends Construct {
     validateCache(settings);
     this.port = settings.port;
     this.clusterMode = settings.clusterMode;
-    const removalPolicy = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyFor(settings.production);
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { enableKeyRotation: true, description: `Encrypts ${this.node.path}` });
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'Redis' });
@@ -123,7 +124,7 @@ export class Cache extends Construct {
         },
       ],
     });
-    this.replicationGroup.applyRemovalPolicy(removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
+    this.replicationGroup.applyRemovalPolicy(removalPolicyFor(settings.production, RemovalPolicy.SNAPSHOT));
     if (!settings.multiAz) {
       acknowledge(
         this.replicationGroup,

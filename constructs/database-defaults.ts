@@ -2,15 +2,17 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { DatabaseProps } from './database.ts';
+import { DEFAULT_PORTS, isProduction } from './platform-defaults.ts';
 
 /** Defaults of {@link DatabaseProps}, in one place. */
 export function databaseDefaults(props: DatabaseProps) {
-  const production = props.production ?? true;
+  const production = isProduction(props);
   return {
     production,
-    port: props.port ?? 3307,
+    port: props.port ?? DEFAULT_PORTS.database,
     instanceType: props.instanceType ?? new ec2.InstanceType('r7g.large'),
-    engineVersion: props.engineVersion ?? rds.MysqlEngineVersion.VER_8_0_45,
+    engineVersion: props.engineVersion ?? rds.MysqlEngineVersion.VER_8_4_10,
+    engineLifecycleSupport: props.engineLifecycleSupport ?? rds.EngineLifecycleSupport.OPEN_SOURCE_RDS_EXTENDED_SUPPORT_DISABLED,
     databaseName: props.databaseName ?? 'ticketkit',
     username: props.username ?? 'ticketkit',
     multiAz: props.multiAz ?? production,
@@ -35,7 +37,7 @@ export function validateDatabase(settings: DatabaseSettings): void {
     throw new Error('Database: multiAz false leaves production on one Availability Zone; keep multiAz true in production (or set production: false).');
   }
   if (settings.port === 3306 || !Number.isInteger(settings.port) || settings.port < 1150 || settings.port > 65_535) {
-    throw new Error(`Database: port ${settings.port} is invalid; use a non-default port between 1150 and 65535 (e.g. 3307).`);
+    throw new Error(`Database: port ${settings.port} is invalid; use a non-default port between 1150 and 65535 (e.g. ${DEFAULT_PORTS.database}).`);
   }
   const backupDays = settings.backupRetention.toDays();
   if (backupDays < 1 || backupDays > 35) {

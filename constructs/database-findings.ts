@@ -1,6 +1,7 @@
 import type { Database } from './database.ts';
 import type { DatabaseSettings } from './database-defaults.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
+import { DEFAULT_PORTS } from './platform-defaults.ts';
 
 /** The database's accepted findings, each beside the resource it concerns. */
 export function acknowledgeDatabaseFindings(database: Database, settings: DatabaseSettings): void {
@@ -27,7 +28,7 @@ export function acknowledgeDatabaseFindings(database: Database, settings: Databa
     acknowledge(
       replica,
       [nagRule('AwsSolutions', 'RDS11')],
-      'The replica listens on the same non-default port as its source (3307 unless changed); the rule cannot see the engine a replica inherits.',
+      `The replica listens on the same non-default port as its source (${DEFAULT_PORTS.database} unless changed); the rule cannot see the engine a replica inherits.`,
     );
     acknowledge(
       replica,
@@ -41,7 +42,7 @@ export function acknowledgeDatabaseFindings(database: Database, settings: Databa
       acknowledge(
         rule,
         complianceRules('EC2RestrictedCommonPorts').concat(complianceRules('EC2RestrictedSSH')),
-        'This rule admits only the RDS Proxy group on the database port (an Endpoint.Port token, 3307 by default); it is neither SSH nor open to any address.',
+        `This rule admits only the RDS Proxy group on the database port (an Endpoint.Port token, ${DEFAULT_PORTS.database} by default); it is neither SSH nor open to any address.`,
       );
     }
     acknowledge(

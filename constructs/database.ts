@@ -1,11 +1,13 @@
-import { Duration, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { databaseDefaults, validateDatabase } from './database-defaults.ts';
 import { acknowledgeDatabaseFindings } from './database-findings.ts';
+import { removalPolicyFor } from './platform-defaults.ts';
 
 const RDS_PROXY_MYSQL_PORT = 3306;
 
@@ -26,8 +28,15 @@ export interface DatabaseProps {
   readonly port?: number;
   /** @default r7g.large */
   readonly instanceType?: ec2.InstanceType;
-  /** @default MySQL 8.0.45 (minor versions upgraded automatically) */
+  /** @default MySQL 8.4.10, the long-term-support line (minor versions upgraded automatically) */
   readonly engineVersion?: rds.MysqlEngineVersion;
+  /**
+   * What RDS does when the major version leaves standard support: upgrade it (extended support disabled), or
+   * keep it running on paid RDS Extended Support. Read replicas follow their source. Set
+   * `OPEN_SOURCE_RDS_EXTENDED_SUPPORT` only as a deliberate, budgeted choice while an upgrade is planned.
+   * @default rds.EngineLifecycleSupport.OPEN_SOURCE_RDS_EXTENDED_SUPPORT_DISABLED
+   */
+  readonly engineLifecycleSupport?: rds.EngineLifecycleSupport;
   /** @default 'ticketkit' */
   readonly databaseName?: string;
   /** @default 'ticketkit' */
@@ -57,7 +66,7 @@ export interface DatabaseProps {
 }
 
 /**
- * RDS for MySQL 8 in isolated subnets: encrypted, Multi-AZ, TLS-only, rotated credentials in
+ * RDS for MySQL 8.4 (LTS) in isolated subnets: encrypted, Multi-AZ, TLS-only, rotated credentials in
  * Secrets Manager, backups, enhanced monitoring, Performance Insights, log exports, optional
  * read replicas and RDS Proxy.
  */
@@ -80,6 +89,9 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
+    // Which resource carries the credentials secret's policy (the rotation's deny-delete statement) has no
+    // prop; without this the host app's cdk.json would decide it. Pinned here, before any child exists.
+    this.node.setContext(cxapi.SECRETS_MANAGER_TARGET_ATTACHMENT_RESOURCE_POLICY, true);
     const settings = databaseDefaults(props);
     validateDatabase(settings);
     this.port = settings.port;
@@ -137,11 +149,12 @@ export class Database extends Construct {
       maxAllocatedStorage: settings.maxAllocatedStorageGiB,
       storageEncrypted: true,
       storageEncryptionKey: this.encryptionKey,
+      engineLifecycleSupport: settings.engineLifecycleSupport,
       optionGroup: this.optionGroup,
       backupRetention: settings.backupRetention,
       deleteAutomatedBackups: false,
       copyTagsToSnapshot: true,
-      removalPolicy: settings.production ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyFor(settings.production, RemovalPolicy.SNAPSHOT),
     });
     this.secret = this.instance.secret!;
 
@@ -167,7 +180,7 @@ export class Database extends Construct {
           ...common,
           sourceDatabaseInstance: this.instance,
           // Encryption (and its key) is inherited from the encrypted source; CloudFormation rejects restating it.
-          removalPolicy: settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+          removalPolicy: removalPolicyFor(settings.production),
         }),
       );
     }
@@ -187,6 +200,9 @@ export class Database extends Construct {
         maxConnectionsPercent: 90,
         borrowTimeout: Duration.seconds(30),
       });
+      // Unique per stack and account (CDK names it plain "Proxy" unless the host app sets
+      // @aws-cdk/aws-rds:databaseProxyUniqueResourceName), so two stacks in one region never collide.
+      (this.proxy.node.defaultChild as rds.CfnDBProxy).dbProxyName = Names.uniqueResourceName(this.proxy, { maxLength: 60 });
     }
     acknowledgeDatabaseFindings(this, settings);
   }

@@ -1,7 +1,8 @@
-import { RemovalPolicy, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { Stack, Token, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
+import { isProduction, removalPolicyFor } from './platform-defaults.ts';
 import { WebAcl } from './web-acl.ts';
 
 export interface EdgeStackProps extends StackProps {
@@ -32,11 +33,11 @@ export class EdgeStack extends Stack {
     if (props.domainName && !props.hostedZoneAttributes) {
       throw new Error(`EdgeStack: the certificate for "${props.domainName}" is validated by DNS; pass hostedZoneAttributes (the zone holding it).`);
     }
-    const production = props.production ?? true;
+    const production = isProduction(props);
     this.webAcl = new WebAcl(this, 'WebAcl', {
       scope: 'CLOUDFRONT',
       rateLimitPer5Minutes: props.rateLimitPer5Minutes,
-      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyFor(production),
     });
     if (props.domainName && props.hostedZoneAttributes) {
       const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', props.hostedZoneAttributes);

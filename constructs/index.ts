@@ -1,3 +1,5 @@
+// The entry of @ticketkit/constructs: every construct and helper a platform team may use. This
+// repository's own composition (create-platform-stack.ts, platform-environment.ts) is not part of it.
 export * from './three-tier-network.ts';
 export * from './web-tier.ts';
 export * from './web-tier-ingress.ts';
@@ -5,11 +7,24 @@ export * from './web-acl.ts';
 export * from './database.ts';
 export * from './cache.ts';
 export * from './poster-cdn.ts';
+export * from './site-deployment.ts';
+export * from './site-response-headers.ts';
+export * from './secure-bucket.ts';
+export * from './log-encryption-key.ts';
+export * from './app-instance-policy.ts';
 export * from './ticketing-platform.ts';
 export * from './api-artifact.ts';
 export * from './ticketing-platform-stack.ts';
+export * from './edge-stack.ts';
+export * from './platform-domain.ts';
+export * from './managed-policy-role.ts';
+export * from './api-environment.ts';
+export * from './api-user-data.ts';
 export * from './on-sale-schedule.ts';
-export * from './platform-environment.ts';
+export * from './cost-allocation-tags.ts';
+export * from './platform-defaults.ts';
 export * from './nag/acknowledge.ts';
 export * from './nag/packs.ts';
 export * from './nag/validation-summary.ts';
+export * from '../shared/api-settings.ts';
+export * from '../shared/content-security-policy.ts';

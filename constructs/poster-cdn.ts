@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -6,6 +6,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { isProduction, removalPolicyFor } from './platform-defaults.ts';
 import { acknowledgePosterCdnFindings } from './poster-cdn-findings.ts';
 import { createSecureBucket } from './secure-bucket.ts';
 import { SiteDeployment, singlePageAppRewrite } from './site-deployment.ts';
@@ -69,9 +70,9 @@ export class PosterCdn extends Construct {
 
   constructor(scope: Construct, id: string, props: PosterCdnProps = {}) {
     super(scope, id);
-    const production = props.production ?? true;
+    const production = isProduction(props);
     validatePosterCdn(this, props);
-    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyFor(production);
 
     // CloudFront standard logging writes with ACLs, hence BUCKET_OWNER_PREFERRED; public access stays blocked.
     this.logsBucket = createSecureBucket(this, 'Logs', {

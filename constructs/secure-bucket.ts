@@ -1,11 +1,12 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge, complianceRules } from './nag/acknowledge.ts';
 
 export interface SecureBucketOptions {
-  /** Where S3 server access logs go; omit only for the log bucket itself. */
+  /** Where S3 server access logs go; with only a prefix, the bucket logs into itself; with neither, no access logs (the log bucket itself). */
   readonly serverAccessLogsBucket?: s3.IBucket;
   readonly serverAccessLogsPrefix?: string;
   /** Delete noncurrent versions after this long. */
@@ -32,14 +33,15 @@ export function createSecureBucket(scope: Construct, id: string, options: Secure
     encryptionKey: options.encryptionKey,
     bucketKeyEnabled: options.encryptionKey !== undefined,
     objectOwnership: options.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    serverAccessLogsBucket: options.serverAccessLogsBucket,
-    serverAccessLogsPrefix: options.serverAccessLogsPrefix,
     removalPolicy: options.removalPolicy,
     lifecycleRules: [
       { id: 'expire-old-versions', noncurrentVersionExpiration: options.noncurrentVersionExpiration },
       { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
     ],
   });
+  if (options.serverAccessLogsBucket || options.serverAccessLogsPrefix) {
+    logServerAccess(bucket, options.serverAccessLogsBucket ?? bucket, options.serverAccessLogsPrefix);
+  }
   acknowledge(
     bucket,
     complianceRules('S3BucketReplicationEnabled'),
@@ -53,4 +55,31 @@ export function createSecureBucket(scope: Construct, id: string, options: Secure
     );
   }
   return bucket;
+}
+
+/**
+ * S3 server access logging from `source` into `target`, granted by a bucket policy for the logging
+ * service limited to this source bucket and account. Written out rather than left to
+ * `s3.Bucket({ serverAccessLogsBucket })`, whose grant depends on the host app's feature flag
+ * `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`: without it CDK grants by ACL, which needs ACLs
+ * enabled on the target (ObjectWriter) and fails on the kit's BUCKET_OWNER_ENFORCED buckets.
+ */
+function logServerAccess(source: s3.Bucket, target: s3.IBucket, prefix?: string): void {
+  // A bucket logging into itself names no destination (naming itself would be a circular reference).
+  const destinationBucketName = target === source ? undefined : target.bucketName;
+  (source.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName, logFilePrefix: prefix };
+  const granted = target.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [target.arnForObjects(`${prefix ?? ''}*`)],
+      conditions: { ArnLike: { 'aws:SourceArn': source.bucketArn }, StringEquals: { 'aws:SourceAccount': Stack.of(source).account } },
+    }),
+  );
+  if (!granted.statementAdded) {
+    Annotations.of(source).addWarningV2(
+      'ticketkit:accessLogsPolicyNotAdded',
+      `The policy of imported bucket ${target.node.path} cannot be changed here: allow logging.s3.amazonaws.com to s3:PutObject under ${prefix ?? '/'} for ${source.node.path} yourself.`,
+    );
+  }
 }

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
-import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
+import { acknowledge, complianceRules, nagFindingText, nagRule } from './nag/acknowledge.ts';
 
 export interface SiteDeploymentProps {
   /** The built single-page site (index.html and hashed files under assets/), e.g. `dist/web`. */
@@ -65,10 +65,11 @@ export class SiteDeployment extends Construct {
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => `Action::${action}`),
       `Resource::<${stack.getLogicalId(bucket.node.defaultChild as never)}.Arn>/*`,
     ];
-    // The asset bucket's objects (its name comes from the synthesizer: account, region, qualifier).
+    // The asset bucket's objects (its name comes from the synthesizer: account, region, qualifier; the
+    // partition a literal or a token, as the host app's @aws-cdk/core:enablePartitionLiterals decides).
     const statements = (stack.resolve(this.role.policy.document.toJSON()) as { Statement: { Resource: unknown }[] }).Statement;
-    for (const resource of statements.flatMap((statement) => [statement.Resource].flat())) {
-      if (typeof resource === 'string' && resource.startsWith('arn:') && resource.endsWith('/*')) wildcards.push(`Resource::${resource}`);
+    for (const resource of statements.flatMap((statement) => [statement.Resource].flat()).map(nagFindingText)) {
+      if (resource.startsWith('arn:') && resource.endsWith('/*')) wildcards.push(`Resource::${resource}`);
     }
     acknowledge(
       this.role.policy,

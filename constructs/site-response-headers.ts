@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
-import { siteContentSecurityPolicy } from '../app/http/content-security-policy.ts';
+import { siteContentSecurityPolicy } from '../shared/content-security-policy.ts';
 
 /**
  * The headers of CloudFront's managed SecurityHeadersPolicy plus the buyer page's Content-Security-Policy,

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createLogEncryptionKey } from './log-encryption-key.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
+import { DEFAULT_PORTS, isProduction, removalPolicyFor } from './platform-defaults.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
 export interface ThreeTierNetworkProps {
@@ -64,16 +65,16 @@ export interface ThreeTierNetworkProps {
 
 /** Defaults of {@link ThreeTierNetworkProps}, in one place. */
 export function threeTierNetworkDefaults(props: ThreeTierNetworkProps) {
-  const production = props.production ?? true;
+  const production = isProduction(props);
   const maxAzs = props.maxAzs ?? 2;
   return {
     production,
     maxAzs,
     natGateways: props.natGateways ?? (production ? maxAzs : 1),
     cidr: props.cidr ?? '10.0.0.0/16',
-    appPort: props.appPort ?? 3000,
-    databasePort: props.databasePort ?? 3307,
-    cachePort: props.cachePort ?? 6380,
+    appPort: props.appPort ?? DEFAULT_PORTS.app,
+    databasePort: props.databasePort ?? DEFAULT_PORTS.database,
+    cachePort: props.cachePort ?? DEFAULT_PORTS.cache,
     flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
     loadBalancerIngress: props.loadBalancerIngress ?? LoadBalancerIngress.internet(),
   };
@@ -156,7 +157,7 @@ export class ThreeTierNetwork extends Construct {
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       retention: settings.flowLogRetention,
       encryptionKey: this.logEncryptionKey,
-      removalPolicy: settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyFor(settings.production),
     });
     // A customer managed policy instead of CDK's inline one: the role can write to this log group only.
     this.flowLogRole = new iam.Role(this, 'FlowLogRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });

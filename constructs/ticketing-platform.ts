@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,18 +9,20 @@ import { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
-import { apiEnvironment } from './api-environment.ts';
+import { apiEnvironment, apiSettings, type ApiSettingsProps } from './api-environment.ts';
 import { Cache } from './cache.ts';
+import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { Database } from './database.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import type { OnSaleWindow } from './on-sale-schedule.ts';
 import { PlatformDomain } from './platform-domain.ts';
 import { PosterCdn } from './poster-cdn.ts';
+import { isProduction, removalPolicyFor } from './platform-defaults.ts';
 import { ThreeTierNetwork } from './three-tier-network.ts';
 import { WebTier } from './web-tier.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
-export interface TicketingPlatformProps {
+export interface TicketingPlatformProps extends ApiSettingsProps {
   /**
    * The API the instances run: a self-contained artifact (`ApiArtifact.fromDirectory('dist/api')` after
    * `npm run build:api`), downloaded from the CDK assets bucket at boot and started with Node alone.
@@ -71,6 +73,13 @@ export interface TicketingPlatformProps {
   readonly adminEmail?: string;
   /** The built buyer page (`npm run build:web` writes dist/web), served by CloudFront. @default - no page is deployed */
   readonly siteDirectory?: string;
+  /**
+   * Cost-allocation tags for every taggable resource of the platform, merged over the defaults (a key
+   * given here wins). Resources CDK places at the stack root (its custom resource providers) take the
+   * stack's tags: use TicketingPlatformStack, or `Tags.of(stack)`, to tag those too.
+   * @default { project: 'ticketkit', environment: 'production' or 'development', owner: 'unassigned' }
+   */
+  readonly tags?: { [key: string]: string };
 }
 
 /** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
@@ -100,8 +109,10 @@ export class TicketingPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: TicketingPlatformProps) {
     super(scope, id);
-    const production = props.production ?? true;
-    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    apiSettings(props); // refuse out-of-range API settings before building anything
+    const production = isProduction(props);
+    applyTags(this, costAllocationTags(production, props.tags));
+    const removalPolicy = removalPolicyFor(production);
     this.domain = platformDomain(this, props, production);
     // CloudFront is the load balancer's only client: HTTPS to the origin name, else HTTP to its DNS name.
     const loadBalancerIngress = LoadBalancerIngress.cloudFrontOnly({ port: this.domain ? 443 : 80 });
@@ -217,6 +228,13 @@ export class TicketingPlatform extends Construct {
         adminEmail: props.adminEmail ?? `admin@${this.domain?.domainName ?? 'example.com'}`,
         // X-Forwarded-For ends "<viewer>, <CloudFront edge>": trusting two hops is only safe while the load balancer admits CloudFront alone.
         trustedProxies: net.loadBalancerIngress.fromInternet ? 1 : 2,
+        holdTtl: props.holdTtl,
+        maxSeatsPerUser: props.maxSeatsPerUser,
+        passwordHashCost: props.passwordHashCost,
+        holdRateLimitPerUser: props.holdRateLimitPerUser,
+        holdRateLimitPerIp: props.holdRateLimitPerIp,
+        loginRateLimitPerIp: props.loginRateLimitPerIp,
+        registerRateLimitPerIp: props.registerRateLimitPerIp,
       }),
       databaseSecretArn: this.database.secret.secretArn,
       databaseHost: this.database.endpointAddress,

@@ -1,16 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { DEFAULT_PORTS, isProduction } from './platform-defaults.ts';
 import type { WebTierProps } from './web-tier.ts';
 
 /** Defaults of {@link WebTierProps}, in one place. Caller props win; validation runs on the result. */
 export function webTierDefaults(props: WebTierProps) {
-  const production = props.production ?? true;
+  const production = isProduction(props);
   const minCapacity = props.minCapacity ?? 2;
   const maxCapacity = props.maxCapacity ?? 10;
   const instanceType = props.instanceType ?? new ec2.InstanceType('m7g.large');
   return {
     production,
-    appPort: props.appPort ?? 3000,
+    appPort: props.appPort ?? DEFAULT_PORTS.app,
     instanceType,
     machineImage:
       props.machineImage ??

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
+import { Duration, type Duration as DurationType } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { ManagedPolicyRole } from './managed-policy-role.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import { planPrewarm, type OnSaleWindow } from './on-sale-schedule.ts';
+import { removalPolicyFor } from './platform-defaults.ts';
 import { createSecureBucket } from './secure-bucket.ts';
 import { WebAcl } from './web-acl.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
@@ -136,7 +137,7 @@ export class WebTier extends Construct {
     super(scope, id);
     const settings = webTierDefaults(props);
     validateWebTier(settings, props.certificate !== undefined);
-    const removalPolicy = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = removalPolicyFor(settings.production);
 
     if (props.loadBalancerSecurityGroup && props.loadBalancerIngress) {
       throw new Error('WebTier: loadBalancerIngress only shapes the group WebTier creates; add those rules to your loadBalancerSecurityGroup, or leave it out.');

@@ -18,6 +18,20 @@ export function nagRule(pack: NagPackName, rule: string, finding?: string): stri
   return finding === undefined ? id : `${id}[${finding}]`;
 }
 
+/**
+ * A resolved template value as cdk-nag writes it in a finding: `{ Ref: X }` as `<X>`, `Fn::GetAtt` as
+ * `<X.Attr>`, `Fn::Join` joined; e.g. the asset bucket's objects are `arn:<AWS::Partition>:s3:::name/*`
+ * when the partition is a token and `arn:aws:s3:::name/*` when it is a literal.
+ */
+export function nagFindingText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const intrinsic = (value ?? {}) as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (intrinsic.Ref !== undefined) return `<${intrinsic.Ref}>`;
+  if (intrinsic['Fn::GetAtt']) return `<${intrinsic['Fn::GetAtt'].join('.')}>`;
+  if (intrinsic['Fn::Join']) return intrinsic['Fn::Join'][1].map(nagFindingText).join(intrinsic['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
+
 /** The same compliance rule in the three compliance packs that share its name. */
 export function complianceRules(rule: string, packs: readonly NagPackName[] = ['PCI.DSS.321', 'NIST.800.53.R5', 'HIPAA.Security']): string[] {
   return packs.map((pack) => nagRule(pack, rule));

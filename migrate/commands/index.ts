@@ -6,7 +6,8 @@ import { datasetCommand } from './dataset.ts';
 import { postersCommand } from './posters.ts';
 import { verifyPostersCommand } from './verify-posters.ts';
 
-export type { CommandContext, CommandModule, OutputStream } from './command-module.ts';
+export type { CommandContext, CommandModule } from './command-module.ts';
+export type { OutputStream } from '../progress/output-stream.ts';
 
 /** Every subcommand of bin/migrate, in help order. Add a module here to add a command. */
 export const commands: readonly CommandModule[] = [dbCommand, verifyCommand, planCommand, datasetCommand, postersCommand, verifyPostersCommand];

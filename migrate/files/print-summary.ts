@@ -1,4 +1,4 @@
-import type { OutputStream } from '../commands/command-module.ts';
+import type { OutputStream } from '../progress/output-stream.ts';
 import { formatBytes } from '../progress/rates.ts';
 import type { RewriteReport } from './rewrite/rewrite-poster-keys.ts';
 import type { SyncReport } from './sync-report.ts';

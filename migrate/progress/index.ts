@@ -1,3 +1,4 @@
+export * from './output-stream.ts';
 export * from './counters.ts';
 export * from './rates.ts';
 export * from './reporter.ts';

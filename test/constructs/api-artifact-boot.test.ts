@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiArtifact } from '../../constructs/api-artifact.ts';
 import { readPlatformEnvironment } from '../../constructs/platform-environment.ts';
-import { createPlatformStack } from '../../constructs/ticketing-platform-stack.ts';
+import { createPlatformStack } from '../../constructs/create-platform-stack.ts';
 import { organizer, testSessionKey } from '../support/api.ts';
 import { createTestDatabase, uniqueName, type TestDatabase } from '../support/database.ts';
 import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';

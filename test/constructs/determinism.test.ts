@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readPlatformEnvironment } from '../../constructs/platform-environment.ts';
-import { createPlatformStack } from '../../constructs/ticketing-platform-stack.ts';
+import { createPlatformStack } from '../../constructs/create-platform-stack.ts';
 import { committedContext, repositoryRoot, testApiArtifact } from './support/cdk-app.ts';
 
 /** The committed prod stack's template and asset manifest, synthesised with the clock at `now`. */

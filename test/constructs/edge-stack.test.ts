@@ -8,7 +8,7 @@ import { EdgeStack } from '../../constructs/edge-stack.ts';
 import { addNagPacks } from '../../constructs/nag/packs.ts';
 import { readValidationSummary } from '../../constructs/nag/validation-summary.ts';
 import { readPlatformEnvironment } from '../../constructs/platform-environment.ts';
-import { createPlatformStack } from '../../constructs/ticketing-platform-stack.ts';
+import { createPlatformStack } from '../../constructs/create-platform-stack.ts';
 import { committedContext, testApiArtifact } from './support/cdk-app.ts';
 
 /** The committed prod environment moved to eu-west-1, synthesised under the four packs. */

@@ -1,7 +1,7 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { siteContentSecurityPolicy } from '../../app/http/content-security-policy.ts';
+import { siteContentSecurityPolicy } from '../../shared/content-security-policy.ts';
 import { PosterCdn } from '../../constructs/poster-cdn.ts';
 import { newStack } from './support/cdk-app.ts';
 

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TicketingPlatform } from '../../constructs/ticketing-platform.ts';
@@ -5,7 +6,7 @@ import { newStack, testApiArtifact } from './support/cdk-app.ts';
 import { launchTemplateUserData } from './support/security-groups.ts';
 
 describe('TicketingPlatform', () => {
-  it('lets props override zones, capacity, sizes, proxy and the admin address', () => {
+  it('lets props override zones, capacity, sizes, proxy, the admin address and the API settings', () => {
     const stack = newStack();
     new TicketingPlatform(stack, 'Platform', {
       apiArtifact: testApiArtifact(),
@@ -22,6 +23,8 @@ describe('TicketingPlatform', () => {
       cacheNodeType: 'cache.t4g.small',
       adminEmail: 'ops@example.net',
       nodeMajorVersion: 24,
+      holdTtl: Duration.minutes(3),
+      loginRateLimitPerIp: 5,
     });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
@@ -35,6 +38,9 @@ describe('TicketingPlatform', () => {
     expect(userData).toContain('Environment="ADMIN_EMAIL=ops@example.net"');
     expect(userData).toContain('dnf install -y nodejs24 ');
     expect(userData).toContain('ExecStart=/usr/bin/node-24 /opt/ticketkit/app/bin/api');
+    expect(userData).toContain('Environment="HOLD_TTL_SECONDS=180"');
+    expect(userData).toContain('Environment="LOGIN_RATE_LIMIT_PER_IP=5"');
+    expect(userData).toContain('Environment="MAX_SEATS_PER_USER=8"'); // unset: the API's default
     expect(userData).toMatch(/\/ticketkit\?ssl=true"$/m); // through RDS Proxy: TLS verified against the system CAs
   });
 
@@ -42,6 +48,11 @@ describe('TicketingPlatform', () => {
     expect(() => new TicketingPlatform(newStack(), 'Platform', { apiArtifact: testApiArtifact() })).toThrow(
       /production needs domainName and either hostedZone \(hostedZoneId \+ zoneName in cdk.json context\) or certificateArn/,
     );
+  });
+
+  it('refuses an API setting the API would refuse at start, before building anything', () => {
+    const props = { apiArtifact: testApiArtifact(), production: false, passwordHashCost: 25 };
+    expect(() => new TicketingPlatform(newStack(), 'Platform', props)).toThrow(/passwordHashCost 25 is invalid; use a whole number of log2 of scrypt N between 10 and 20/);
   });
 
   it('refuses a Node.js major version Amazon Linux 2023 does not package', () => {

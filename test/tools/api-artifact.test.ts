@@ -11,7 +11,7 @@ const copies: string[] = [];
 async function copyOfTheSources(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'tk-api-artifact-'));
   copies.push(root);
-  for (const entry of ['package.json', 'bin', 'app', 'tools']) await cp(path.join(repo, entry), path.join(root, entry), { recursive: true });
+  for (const entry of ['package.json', 'bin', 'app', 'shared', 'tools']) await cp(path.join(repo, entry), path.join(root, entry), { recursive: true });
   await symlink(path.join(repo, 'node_modules'), path.join(root, 'node_modules'));
   return root;
 }

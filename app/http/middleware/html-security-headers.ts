@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { AppState } from '../context.ts';
-import { siteContentSecurityPolicy } from '../content-security-policy.ts';
+import { siteContentSecurityPolicy } from '../../../shared/content-security-policy.ts';
 
 /**
  * Every HTML answer carries the site's Content-Security-Policy (with `frame-ancestors 'none'`) and

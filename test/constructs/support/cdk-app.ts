@@ -8,7 +8,8 @@ import { inject } from 'vitest';
 import { ApiArtifact } from '../../../constructs/api-artifact.ts';
 import { addNagPacks } from '../../../constructs/nag/packs.ts';
 import { readPlatformEnvironment } from '../../../constructs/platform-environment.ts';
-import { createPlatformStack, type TicketingPlatformStack } from '../../../constructs/ticketing-platform-stack.ts';
+import { createPlatformStack } from '../../../constructs/create-platform-stack.ts';
+import type { TicketingPlatformStack } from '../../../constructs/ticketing-platform-stack.ts';
 
 export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -17,6 +18,14 @@ export function committedContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(join(repositoryRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const lookups = JSON.parse(readFileSync(join(repositoryRoot, 'cdk.context.json'), 'utf8')) as Record<string, unknown>;
   return { ...cdkJson.context, ...lookups };
+}
+
+/**
+ * The committed context without a single feature flag: the kit's settings and lookups only, as in a
+ * consumer app whose cdk.json has an empty context.
+ */
+export function contextWithoutFeatureFlags(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(committedContext()).filter(([key]) => !key.startsWith('@aws-cdk')));
 }
 
 /** A fresh app (own output directory) and a stack in the committed account and region, for one construct. */
@@ -37,10 +46,14 @@ export interface SynthesisedPlatform {
   readonly assemblyDir: string;
 }
 
-/** Synthesises one committed environment under the four cdk-nag packs, exactly once; share it in a file's beforeAll. */
-export function synthesisePlatform(environment: 'prod' | 'dev'): SynthesisedPlatform {
+/**
+ * Synthesises one committed environment under the four cdk-nag packs, exactly once; share it in a file's
+ * beforeAll. `featureFlags: 'none'` drops cdk.json's feature flags, as a consumer app without them would.
+ */
+export function synthesisePlatform(environment: 'prod' | 'dev', options: { featureFlags?: 'committed' | 'none' } = {}): SynthesisedPlatform {
   const assemblyDir = mkdtempSync(join(tmpdir(), `ticketkit-${environment}-`));
-  const app = new App({ outdir: assemblyDir, context: { ...committedContext(), env: environment } });
+  const context = options.featureFlags === 'none' ? contextWithoutFeatureFlags() : committedContext();
+  const app = new App({ outdir: assemblyDir, context: { ...context, env: environment } });
   const stack = createPlatformStack(app, readPlatformEnvironment(app.node, environment), {
     apiArtifact: testApiArtifact(),
     siteDirectory: join(repositoryRoot, 'dist', 'web'),

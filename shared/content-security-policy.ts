@@ -1,6 +1,7 @@
 /**
  * The buyer page's Content-Security-Policy, one string for both ways it is served: by the API
- * (routes/site.ts, `npm start`) and by CloudFront from the bucket (constructs/poster-cdn.ts).
+ * (app/http/middleware/html-security-headers.ts, `npm start`) and by CloudFront from the bucket (constructs/site-response-headers.ts);
+ * it lives in shared/ because constructs/ never imports app/.
  * Posters come from the S3 / CloudFront URL the API returns, so images may be cross-origin.
  */
 export const siteContentSecurityPolicy = [
