@@ -5,19 +5,22 @@
 local room = readRoom()
 if not room then return {'not_loaded'} end
 if room.on ~= 1 or now < room.op then return {'closed'} end
-local reached, expired = advance(room)
 local user, join = ARGV[1], ARGV[4] == '1'
+local function live(key)
+  local lapsesAt = tonumber(redis.call('ZSCORE', key, user) or '0')
+  if lapsesAt > now then return lapsesAt end
+  return nil
+end
 local score = redis.call('ZSCORE', KEYS[2], user)
 local joined = 0
-local pending = redis.call('ZSCORE', KEYS[3], user)
-local used = redis.call('ZSCORE', KEYS[4], user)
 if score then
   score = tonumber(score)
-  if join and score < room.s and not pending and not used then
+  if join and score < room.s and not live(KEYS[3]) and not live(KEYS[4]) then
     -- The turn came and went unused: a new place at the back, in arrival order.
     room.seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
     score = arrivalScores + room.seq
     redis.call('ZADD', KEYS[2], 'XX', int(score), user)
+    redis.call('HINCRBY', KEYS[1], 'joined', 1)
     joined = 1
   end
 elseif join then
@@ -33,15 +36,17 @@ elseif join then
   redis.call('ZADD', KEYS[2], 'NX', int(score), user)
   redis.call('HINCRBY', KEYS[1], 'joined', 1)
   joined = 1
-else
-  return {'none', 0, 0, 0, reached, expired, 0, waiting(room), int(room.s), preQueueCount()}
 end
+-- Advanced after the join, so a buyer who joins while there is room is admitted by this very answer.
+local reached, expired = advance(room)
+if not score then return {'none', 0, 0, 0, reached, expired, 0, waiting(room), int(room.s), preQueueCount()} end
+local pending, used = live(KEYS[3]), live(KEYS[4])
 local tail = {reached, expired, joined, waiting(room), int(room.s), preQueueCount()}
 local function reply(status, detail, isUsed)
   return {status, int(score), detail, isUsed, tail[1], tail[2], tail[3], tail[4], tail[5], tail[6]}
 end
-if pending and score < room.s then return reply('admitted', pending, 0) end
-if used and score < room.s then return reply('admitted', used, 1) end
+if pending and score < room.s then return reply('admitted', int(pending), 0) end
+if used and score < room.s then return reply('admitted', int(used), 1) end
 if score < room.s then return reply('expired', 0, 0) end
 if now < room.os and score < preQueueScores then return reply('waiting', -1, 0) end
 return reply('waiting', redis.call('ZCOUNT', KEYS[2], int(room.s), '(' .. int(score)), 0)
