@@ -28,6 +28,6 @@ export default tseslint.config(
         queueRequiredBody: 'readonly', placeCookieName: 'readonly', readPlace: 'readonly', waitingView: 'readonly', estimateAhead: 'readonly',
       },
     },
-    rules: { '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^handler$', caughtErrors: 'none' }] },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^handler$', caughtErrors: 'none' }], '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -187,7 +187,7 @@ describe('the queue', () => {
     }, 15_000, 100);
     for (let userId = early + 1; userId <= early + 200; userId++) await joinQueue(deps, { eventId, userId });
 
-    const order = (await deps.redis.zrange(deps.rooms.store.keys(eventId).queue, 0, -1)).map(Number);
+    const order = (await deps.redis.zrange(deps.rooms.store.keys(eventId).queue, '0', '-1')).map((member) => Number(member));
     expect(order.length).toBe(early + 200);
     const rankOfEarly = order.slice(0, early);
     expect(new Set(rankOfEarly).size).toBe(early);
