@@ -51,6 +51,7 @@ export class RoomSettings {
         }
       : { enabled: false, opensAt: 0, onSaleAt: event.onSaleAt.getTime(), admissionRatePerMinute: 1, maxActive: 1, admissionTtlSeconds: 60 };
     await this.store.load(eventId, mirror);
+    if (room) await this.store.remember(eventId);
     return mirror;
   }
 

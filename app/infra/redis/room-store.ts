@@ -142,6 +142,24 @@ export class RoomStore {
     };
   }
 
+  /** Events that have (or had) a room: the publisher writes their records for the edge. Not on an event's hash tag. */
+  async remember(eventId: number): Promise<void> {
+    await this.redis.sadd(`${this.prefix}rooms`, String(eventId));
+  }
+
+  async rooms(): Promise<number[]> {
+    return (await this.redis.smembers(`${this.prefix}rooms`)).map(Number);
+  }
+
+  /** Whether `instanceId` is the one publisher now: takes the lease when free, renews it when ours. */
+  async lead(instanceId: string, leaseMs: number): Promise<boolean> {
+    const key = `${this.prefix}room-publisher`;
+    if ((await this.redis.set(key, instanceId, 'PX', leaseMs, 'NX')) === 'OK') return true;
+    if ((await this.redis.get(key)) !== instanceId) return false;
+    await this.redis.pexpire(key, leaseMs);
+    return true;
+  }
+
   /** Marks the admission used and keeps it alive for `ttlMs`; null when it already lapsed. */
   async touch(eventId: number, userId: number, ttlMs: number): Promise<number | null> {
     const k = this.keys(eventId);
