@@ -78,7 +78,7 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   app.use(requestContext(deps.logger));
   // Outside the error handler, so they see every final answer, errors included.
   app.use(strictTransportSecurity());
-  app.use(htmlSecurityHeaders());
+  app.use(htmlSecurityHeaders(config.WAF_CAPTCHA_SCRIPT_URL));
   app.use(noStoreByDefault());
   app.use(errorHandler(deps.logger, deps.metrics));
   app.use(async (ctx, next) => {
