@@ -202,7 +202,7 @@ export function waitingView(room: RoomRecord, eventId: number, score: number, ah
   }
   view.position = ahead + 1;
   view.estimatedWaitSeconds = Math.ceil((view.position * 60) / Math.max(room.r, 1)) + Math.max(0, Math.ceil((room.os - now) / 1000));
-  view.pollAfterSeconds = clamp(Math.floor(view.estimatedWaitSeconds / 4), 1, longestPoll(room));
+  view.pollAfterSeconds = clamp(Math.floor(view.estimatedWaitSeconds / 3), 1, longestPoll(room));
   return view;
 }
 
