@@ -180,9 +180,9 @@ function longestPoll(room: RoomRecord): number {
 }
 
 /**
- * What a waiting buyer is told. Before the on-sale the place is not drawn yet: no position, poll again near the
- * on-sale (spread over 3 s by the place's own score). After it: the position, the wait at the admission rate,
- * and a poll interval that shrinks as the turn approaches.
+ * What a waiting buyer is told. Before the on-sale the position is unknown (more buyers may join ahead of a random
+ * place): no position, and a first poll after the on-sale spread by the place's own score. After it: the position,
+ * the wait at the admission rate, and a poll every third of that wait (1 s to min(30 s, TTL / 3)).
  */
 export function waitingView(room: RoomRecord, eventId: number, score: number, ahead: number, now: number): QueueView {
   const view: QueueView = {
@@ -196,8 +196,11 @@ export function waitingView(room: RoomRecord, eventId: number, score: number, ah
     admissionExpiresAt: null,
   };
   if (now < room.os && score < preQueueScores) {
-    const untilOnSale = Math.ceil((room.os - now) / 1000);
-    view.pollAfterSeconds = clamp(untilOnSale > 30 ? 30 : untilOnSale + (score % 3), 1, 30);
+    // The place is drawn already (its score), only not yet known among the others: the first poll after the
+    // on-sale comes near the expected turn, so a million pre-queued buyers do not all ask at the on-sale.
+    const expectedWait = ((score / preQueueScores) * room.p * 60) / Math.max(room.r, 1);
+    const untilOnSale = (room.os - now) / 1000;
+    view.pollAfterSeconds = clamp(Math.ceil(untilOnSale + 0.8 * expectedWait), 1, 30);
     return view;
   }
   view.position = ahead + 1;

@@ -23,8 +23,8 @@ local function readRoom()
   }
 end
 
--- Expires lapsed admissions (an unused one gives its admission back to the rate), then reaches as many
--- next places as the rate has credit for and the cap has room for. Returns places reached, admissions expired.
+-- Expires lapsed admissions (their capacity returns at once), then reaches as many next places as the rate
+-- has credit for and the cap has room for. Returns places reached, admissions expired.
 local function advance(room)
   if room.on ~= 1 or now < room.os then return 0, 0 end
   local unused = redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
@@ -33,7 +33,7 @@ local function advance(room)
   local since = math.max(room.lt, room.os)
   -- At most 5 s of admissions are saved up while nobody waits, so a quiet room does not release a burst.
   local burst = math.max(1, room.r / 12)
-  local credit = math.min(burst, room.cr + unused + math.max(0, now - since) * room.r / 60000)
+  local credit = math.min(burst, room.cr + math.max(0, now - since) * room.r / 60000)
   local n = math.min(math.floor(credit), room.m - live)
   local reached = 0
   if n > 0 then
