@@ -4,5 +4,7 @@
 local room = readRoom()
 if room then advance(room) end
 redis.call('HSET', KEYS[1], 'on', ARGV[1], 'op', ARGV[2], 'os', ARGV[3], 'r', ARGV[4], 'm', ARGV[5], 't', ARGV[6])
-if not room then redis.call('HSET', KEYS[1], 'lt', ARGV[3]) end
+-- Rate credit accrues from the on-sale: a room never advanced yet (its last advance is still the on-sale, in the
+-- future) follows a moved on-sale.
+if not room or room.lt > now then redis.call('HSET', KEYS[1], 'lt', ARGV[3]) end
 return 'ok'
