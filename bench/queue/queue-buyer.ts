@@ -30,11 +30,15 @@ export class QueueBuyer {
     }
   }
 
-  async send(method: string, path: string, options: { json?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async send(
+    method: string,
+    path: string,
+    options: { json?: unknown; headers?: Record<string, string>; baseUrl?: string } = {},
+  ): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const headers: Record<string, string> = { ...options.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
     if (options.json !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await fetch(this.baseUrl + path, {
+      const response = await fetch((options.baseUrl ?? this.baseUrl) + path, {
         method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json), signal: AbortSignal.timeout(15_000),
       });
       for (const cookie of response.headers.getSetCookie()) {

@@ -75,22 +75,27 @@ const sampler = (async () => {
   }
 })();
 
-/** What an admitted buyer does with the admission: 10 % hold a seat (another if taken) and buy it, the rest read the seat map. */
+/**
+ * What an admitted buyer does with the admission: 10 % hold a seat (another if taken) and buy it, the rest read the
+ * seat map. Through the second instance: the first cached the event's layout (and its old on-sale time) when it
+ * created the event, and the bench moved the on-sale in the ledger, which the API never does.
+ */
+const inventoryUrl = platform.instances[1]!.url;
 let sold = 0;
 let holdsRefused = 0;
 async function useAdmission(buyer: QueueBuyer): Promise<void> {
   if (buyer.index % 10 !== 0) {
-    await buyer.send('GET', `/api/events/${eventId}/seats`);
+    await buyer.send('GET', `/api/events/${eventId}/seats`, { baseUrl: inventoryUrl });
     return;
   }
   for (let attempt = 0; attempt < 3; attempt++) {
     const seatId = seatIds[Math.floor(Math.random() * seatIds.length)]!;
-    const hold = await buyer.send('POST', `/api/events/${eventId}/holds`, { json: { seatIds: [seatId] } });
+    const hold = await buyer.send('POST', `/api/events/${eventId}/holds`, { json: { seatIds: [seatId] }, baseUrl: inventoryUrl });
     if (hold.status !== 201) {
       holdsRefused++;
       continue;
     }
-    const order = await buyer.send('POST', `/api/holds/${hold.body.hold.id}/purchase`, { headers: { 'idempotency-key': randomUUID() } });
+    const order = await buyer.send('POST', `/api/holds/${hold.body.hold.id}/purchase`, { headers: { 'idempotency-key': randomUUID() }, baseUrl: inventoryUrl });
     if (order.status === 201) sold++;
     return;
   }
