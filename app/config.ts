@@ -86,6 +86,20 @@ export const configSchema = z
     METRICS_NAMESPACE: z.string().regex(/^[A-Za-z0-9._/#:-]{1,255}$/).default('Ticketkit'),
     /** How often counted metrics are written (and at shutdown). */
     METRICS_FLUSH_SECONDS: integer(1, 60).default(60),
+    /**
+     * Keys (32+ characters, comma-separated) that sign waiting-room places and admissions: the first signs, any
+     * verifies. Unset: derived from SESSION_KEYS. The publisher writes them to the KeyValueStore for the edge.
+     */
+    WAITING_ROOM_TOKEN_KEYS: list.optional(),
+    /** The CloudFront KeyValueStore the edge reads rooms from (unset: nothing is published, as locally). */
+    WAITING_ROOM_KVS_ARN: z.string().regex(/^arn:aws:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]+$/).optional(),
+    /** The KeyValueStore data plane; derived from the ARN on AWS (`https://<account>.cloudfront-kvs.global.api.aws`). */
+    WAITING_ROOM_KVS_ENDPOINT: url(['http:', 'https:']).optional(),
+    /** How often the publisher advances the active rooms and writes their records to the KeyValueStore. */
+    WAITING_ROOM_PUBLISH_SECONDS: integer(1, 60).default(1),
+    /** AWS WAF's CAPTCHA JavaScript API (`<integration URL>/jsapi.js`) and its API key: the buyer page solves a puzzle before joining a queue. */
+    WAF_CAPTCHA_SCRIPT_URL: url(['https:', 'http:']).optional(),
+    WAF_CAPTCHA_API_KEY: z.string().min(1).max(4096).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
@@ -100,6 +114,12 @@ export const configSchema = z
     }
     if (config.DATABASE_IAM_AUTH && !(asksForTls(config.DATABASE_URL) && asksForTls(config.DATABASE_READ_URL))) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_IAM_AUTH'], message: 'sends tokens in clear text: add ?ssl=rds to DATABASE_URL and DATABASE_READ_URL' });
+    }
+    if (config.WAITING_ROOM_TOKEN_KEYS?.some((key) => key.length < 32)) {
+      ctx.addIssue({ code: 'custom', path: ['WAITING_ROOM_TOKEN_KEYS'], message: 'each key must be at least 32 characters' });
+    }
+    if (Boolean(config.WAF_CAPTCHA_SCRIPT_URL) !== Boolean(config.WAF_CAPTCHA_API_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['WAF_CAPTCHA_API_KEY'], message: 'WAF_CAPTCHA_SCRIPT_URL and WAF_CAPTCHA_API_KEY are set together' });
     }
     if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD are set together' });

@@ -8,10 +8,14 @@ import { PasswordHasher } from './infra/password-hasher.ts';
 import { createRedisClient } from './infra/redis/client.ts';
 import { redisCredentials } from './infra/redis/redis-credentials.ts';
 import { LoginThrottle } from './infra/redis/login-throttle.ts';
+import { RoomStore } from './infra/redis/room-store.ts';
+import { RoomSettings } from './infra/room-settings.ts';
+import { RoomTokens } from './infra/room-tokens.ts';
 import { SeatStore } from './infra/redis/seat-store.ts';
 import { createS3Client, PosterStore } from './infra/s3/poster-store.ts';
 import { BusinessMetrics } from './metrics/business-metrics.ts';
 import { EventCatalog } from './services/event-catalog.ts';
+import { developmentSessionKey } from './create-app.ts';
 
 export interface Connected extends Deps {
   close(): Promise<void>;
@@ -33,6 +37,7 @@ export function connect(config: Config, logger: Logger): Connected {
     if (redisDown) logger.info('Redis reconnected');
     redisDown = false;
   });
+  const roomStore = new RoomStore(redis, config.REDIS_KEY_PREFIX);
   const s3 = createS3Client({ bucket: config.S3_BUCKET, region: config.AWS_REGION, endpoint: config.S3_ENDPOINT });
   return {
     config,
@@ -44,6 +49,13 @@ export function connect(config: Config, logger: Logger): Connected {
     reads: database.reads,
     connectPrimary: database.connectPrimary,
     catalog: new EventCatalog(database.reads),
+    rooms: {
+      store: roomStore,
+      settings: new RoomSettings(db, roomStore),
+      tokens: config.WAITING_ROOM_TOKEN_KEYS?.length
+        ? new RoomTokens(config.WAITING_ROOM_TOKEN_KEYS)
+        : RoomTokens.derivedFrom(config.SESSION_KEYS ?? [developmentSessionKey]),
+    },
     posters: new PosterStore(s3, config.S3_BUCKET),
     passwords: new PasswordHasher({
       cost: config.PASSWORD_HASH_COST,

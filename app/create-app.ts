@@ -20,11 +20,13 @@ import { healthRoutes } from './http/routes/health.ts';
 import { holdRoutes } from './http/routes/holds.ts';
 import { openApiRoute } from './http/routes/openapi.ts';
 import { orderRoutes } from './http/routes/orders.ts';
+import { queueRoutes } from './http/routes/queue.ts';
+import { waitingRoomAdminRoutes } from './http/routes/waiting-room-admin.ts';
 import { staticSite } from './http/routes/site.ts';
 import { redisSessionStore } from './infra/redis/session-store.ts';
 
 /** Only for development: production refuses to start without SESSION_KEYS (see config.ts). */
-const developmentSessionKey = 'ticketkit-development-session-key-not-for-production';
+export const developmentSessionKey = 'ticketkit-development-session-key-not-for-production';
 const sessionMaxAgeMs = 24 * 60 * 60 * 1000;
 
 export interface AppControl {
@@ -55,6 +57,8 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   holdRoutes(router, deps);
   orderRoutes(router, deps);
   adminRoutes(router, deps);
+  queueRoutes(router, deps);
+  waitingRoomAdminRoutes(router, deps);
 
   const sessions = session(
     {
@@ -74,7 +78,7 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   app.use(requestContext(deps.logger));
   // Outside the error handler, so they see every final answer, errors included.
   app.use(strictTransportSecurity());
-  app.use(htmlSecurityHeaders());
+  app.use(htmlSecurityHeaders(config.WAF_CAPTCHA_SCRIPT_URL));
   app.use(noStoreByDefault());
   app.use(errorHandler(deps.logger, deps.metrics));
   app.use(async (ctx, next) => {

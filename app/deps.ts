@@ -5,6 +5,9 @@ import type { Config } from './config.ts';
 import type { ReadRouter } from './infra/mysql/replica/read-router.ts';
 import type { PasswordHasher } from './infra/password-hasher.ts';
 import type { LoginThrottle } from './infra/redis/login-throttle.ts';
+import type { RoomStore } from './infra/redis/room-store.ts';
+import type { RoomSettings } from './infra/room-settings.ts';
+import type { RoomTokens } from './infra/room-tokens.ts';
 import type { SeatStore } from './infra/redis/seat-store.ts';
 import type { PosterStore } from './infra/s3/poster-store.ts';
 import type { BusinessMetrics } from './metrics/business-metrics.ts';
@@ -29,4 +32,6 @@ export interface Deps {
   logger: Logger;
   /** Business events (holds, purchases, failures) counted for CloudWatch. */
   metrics: BusinessMetrics;
+  /** The waiting rooms: queues and admissions in Redis, each event's settings, the signed tokens. */
+  rooms: { store: RoomStore; settings: RoomSettings; tokens: RoomTokens };
 }

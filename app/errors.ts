@@ -1,3 +1,5 @@
+import { queuePath, queueRequiredMessage } from '../edge/waiting-room/core.ts';
+
 /**
  * Every error code the API answers with, and its HTTP status. The body is always
  * `{"error":{"code","message","details"?}}`; the OpenAPI document and the buyer page's messages are
@@ -18,6 +20,8 @@ export const errorStatus = {
   invalid_credentials: 401,
   forbidden: 403,
   csrf_rejected: 403,
+  /** The event's waiting room gates its inventory: join the queue (details.queueUrl) and wait for admission. */
+  queue_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   email_taken: 409,
@@ -81,6 +85,7 @@ export const errors = {
   invalidCredentials: () => new AppError('invalid_credentials', 'Email or password is wrong.'),
   forbidden: () => new AppError('forbidden', 'This account may not do that.'),
   csrfRejected: () => new AppError('csrf_rejected', 'Requests from this origin are not allowed.'),
+  queueRequired: (eventId: number) => new AppError('queue_required', queueRequiredMessage, { queueUrl: queuePath(eventId) }),
   notFound: (what = 'resource') => new AppError('not_found', `No such ${what}.`),
   methodNotAllowed: (method: string, path: string) => new AppError('method_not_allowed', `${method} is not allowed on ${path}.`),
   emailTaken: () => new AppError('email_taken', 'An account with this email already exists.'),

@@ -5,6 +5,7 @@ import { createApp } from './create-app.ts';
 import type { Connected } from './connect.ts';
 import { startMetricsFlush } from './metrics/metrics-flush.ts';
 import { prepareInstance } from './start-up.ts';
+import { startConfiguredPublisher } from './services/room-publisher-config.ts';
 
 /** The load balancer waits 30 s before cutting a draining target off; finish in-flight work within 25 s. */
 export const drainTimeoutMs = 25_000;
@@ -53,7 +54,9 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
   });
   const { port } = server.address() as AddressInfo;
   const metricsFlush = startMetricsFlush(deps.metrics, deps.logger, deps.config.METRICS_FLUSH_SECONDS * 1000);
+  let publisher: Awaited<ReturnType<typeof startConfiguredPublisher>>;
   const ready = prepareInstance(deps, { signal: abort.signal }).then(() => {
+    publisher = startConfiguredPublisher(deps);
     isReady = true;
     deps.logger.info({ port }, 'instance ready');
   });
@@ -79,6 +82,7 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
       server.closeIdleConnections();
       await closed;
       clearTimeout(forced);
+      await publisher?.stop();
       // After the last request: the counts of the drain are in the final records.
       metricsFlush.stop();
       await deps.close();

@@ -14,3 +14,16 @@ export const siteContentSecurityPolicy = [
   "base-uri 'self'",
   "form-action 'self'",
 ].join('; ');
+
+/**
+ * The policy with AWS WAF's CAPTCHA integration allowed, when the deployment names its script
+ * (WAF_CAPTCHA_SCRIPT_URL): the script and the calls it makes come from the integration's origin.
+ * CloudFront's response headers policy must say the same (the CDK side of the waiting room).
+ */
+export function contentSecurityPolicyWithCaptcha(captchaScriptUrl: string | undefined): string {
+  if (!captchaScriptUrl) return siteContentSecurityPolicy;
+  const origin = new URL(captchaScriptUrl).origin;
+  return siteContentSecurityPolicy
+    .replace("script-src 'self'", `script-src 'self' ${origin}`)
+    .replace("connect-src 'self'", `connect-src 'self' ${origin}`);
+}

@@ -1,5 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import type { PublicUser } from '../services/auth.ts';
+import type { AdmissionState } from './middleware/require-admission.ts';
 
 export interface AppState {
   requestId: string;
@@ -7,6 +8,8 @@ export interface AppState {
   user?: PublicUser;
   /** The parsed JSON body, set by `jsonBody`. */
   body?: unknown;
+  /** The waiting-room admission the request showed, set by `requireAdmission` while the event's room gates it. */
+  admission?: AdmissionState;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -4,6 +4,8 @@ import type { EventView, SeatView } from '../services/browse-events.ts';
 import type { Hold } from '../services/hold-seats.ts';
 import type { HoldView } from '../services/manage-hold.ts';
 import type { Order } from '../infra/mysql/orders.ts';
+import type { QueueView } from '../../edge/waiting-room/core.ts';
+import type { WaitingRoomView } from '../services/configure-waiting-room.ts';
 
 /**
  * What the API answers with, as zod schemas: the OpenAPI document renders them (openapi/document.ts),
@@ -41,9 +43,65 @@ export const eventSchema = z
   })
   .meta({ id: 'Event' });
 
+export const eventWaitingRoomSchema = z
+  .strictObject({
+    opensAt: instant,
+    captcha: z
+      .strictObject({
+        scriptUrl: z.string().meta({ description: 'AWS WAF’s CAPTCHA JavaScript API (`<integration URL>/jsapi.js`).' }),
+        apiKey: z.string(),
+      })
+      .nullable()
+      .meta({ description: 'When set, the page solves the CAPTCHA before joining and sends its token as `x-aws-waf-token`.' }),
+  })
+  .meta({ id: 'EventWaitingRoom', description: 'From opensAt, the seat map, holds and purchases need an admission from the queue.' });
+
 export const eventDetailSchema = eventSchema
-  .extend({ maxSeatsPerUser: z.number().int().min(1).meta({ description: 'Held plus bought seats one buyer may have for this event.' }) })
+  .extend({
+    maxSeatsPerUser: z.number().int().min(1).meta({ description: 'Held plus bought seats one buyer may have for this event.' }),
+    waitingRoom: eventWaitingRoomSchema.nullable().meta({ description: 'null when the event has no enabled waiting room.' }),
+  })
   .meta({ id: 'EventDetail' });
+
+export const queueSchema = z
+  .strictObject({
+    status: z.enum(['waiting', 'admitted', 'expired', 'closed']).meta({
+      description:
+        '`waiting`: in the queue; `admitted`: the seat map, holds and purchases are open to you until admissionExpiresAt (each use extends it); ' +
+        '`expired`: your turn lapsed unused or idle (join again for a place at the back); `closed`: there is no queue now (before opensAt, or the room is off).',
+    }),
+    eventId: id,
+    position: z.number().int().min(1).nullable().meta({ description: '1 = next. null before the on-sale, while pre-queue places are not drawn yet, and when not waiting.' }),
+    estimatedWaitSeconds: count.nullable(),
+    pollAfterSeconds: z.number().int().min(1).meta({ description: 'Ask again after this many seconds (also sent as Retry-After).' }),
+    opensAt: instant.nullable(),
+    onSaleAt: instant.nullable(),
+    admissionExpiresAt: instant.nullable(),
+  })
+  .meta({ id: 'QueuePlace' });
+
+export const waitingRoomViewSchema = waitingRoomSettingsAnswer();
+
+function waitingRoomSettingsAnswer() {
+  return z
+    .strictObject({
+      eventId: id,
+      enabled: z.boolean(),
+      opensAt: instant,
+      onSaleAt: instant,
+      admissionRatePerMinute: z.number().int().min(1),
+      maxActive: z.number().int().min(1),
+      admissionTtlSeconds: z.number().int().min(1),
+      now: z.strictObject({
+        waiting: count.meta({ description: 'Buyers in the queue whose place is not reached yet.' }),
+        admitted: count.meta({ description: 'Admissions live now; never above maxActive.' }),
+        joined: count,
+        reachedTotal: count,
+        expiredTotal: count,
+      }),
+    })
+    .meta({ id: 'WaitingRoom' });
+}
 
 export const seatStatusSchema = z.enum(['available', 'held', 'sold']).meta({ id: 'SeatStatus' });
 
@@ -99,6 +157,8 @@ export const holdViewBody = z.strictObject({ hold: holdViewSchema });
 export const orderBody = z.strictObject({ order: orderSchema });
 export const ordersBody = z.strictObject({ orders: z.array(orderSchema).meta({ description: 'Newest first.' }) });
 export const posterBody = z.strictObject({ posterUrl: z.string(), event: eventSchema });
+export const queueBody = z.strictObject({ queue: queueSchema });
+export const waitingRoomBody = z.strictObject({ waitingRoom: waitingRoomViewSchema });
 
 // Compile-time guards: each service's answer type is exactly what its schema describes.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -109,5 +169,7 @@ const answersMatchSchemas: [
   Same<z.output<typeof holdSchema>, Hold>,
   Same<z.output<typeof holdViewSchema>, HoldView>,
   Same<z.output<typeof orderSchema>, Order>,
-] = [true, true, true, true, true, true];
+  Same<z.output<typeof queueSchema>, QueueView>,
+  Same<z.output<typeof waitingRoomViewSchema>, WaitingRoomView>,
+] = [true, true, true, true, true, true, true, true];
 void answersMatchSchemas;

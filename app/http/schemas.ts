@@ -78,6 +78,21 @@ const section = z.strictObject({
 
 export const maxSeatsPerEvent = 100_000;
 
+/** An event's virtual waiting room, as its organizer sets it. */
+export const waitingRoomSettings = z
+  .strictObject({
+    enabled: z.boolean().meta({ description: 'While enabled and open, the seat map, holds and purchases need an admission from the queue.' }),
+    opensAt: z.iso.datetime({ offset: true }).meta({
+      description: 'The pre-queue opens: everyone who joins before the on-sale (the event’s onSaleAt) gets a uniformly random place at the on-sale; later arrivals join at the back.',
+    }),
+    admissionRatePerMinute: z.number().int().min(1).max(1_000_000).meta({ description: 'Places reached per minute: what the platform can serve.' }),
+    maxActive: z.number().int().min(1).max(1_000_000).meta({ description: 'Admitted buyers at once, at most.' }),
+    admissionTtlSeconds: z.number().int().min(5).max(3_600).meta({
+      description: 'An admission not used (no seat map, hold or purchase) this long after the place is reached lapses and its capacity returns; so does one idle this long. A hold keeps it until the hold ends.',
+    }),
+  })
+  .meta({ id: 'WaitingRoomSettings' });
+
 export const createEventBody = z
   .strictObject({
     name: text(255),
@@ -85,6 +100,7 @@ export const createEventBody = z
     startsAt: z.iso.datetime({ offset: true }),
     onSaleAt: z.iso.datetime({ offset: true }),
     sections: z.array(section).min(1).max(50),
+    waitingRoom: waitingRoomSettings.optional(),
   })
   .refine((event) => new Set(event.sections.map((s) => s.name)).size === event.sections.length, {
     path: ['sections'],
@@ -98,9 +114,13 @@ export const createEventBody = z
     path: ['onSaleAt'],
     message: 'sales open before the event starts',
   })
+  .refine((event) => !event.waitingRoom || Date.parse(event.waitingRoom.opensAt) <= Date.parse(event.onSaleAt), {
+    path: ['waitingRoom', 'opensAt'],
+    message: 'the pre-queue opens before the on-sale',
+  })
   // What JSON Schema cannot say is said in words, so a client knows every rule before it sends.
   .meta({
-    description: `Section names are unique within the event; an event has at most ${maxSeatsPerEvent.toLocaleString('en-US')} seats (rows × seatsPerRow summed); onSaleAt is not after startsAt.`,
+    description: `Section names are unique within the event; an event has at most ${maxSeatsPerEvent.toLocaleString('en-US')} seats (rows × seatsPerRow summed); onSaleAt is not after startsAt; a waiting room opens (opensAt) no later than onSaleAt.`,
   });
 
 /** Idempotency-Key: 1-255 visible ASCII characters. */

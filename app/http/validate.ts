@@ -15,3 +15,8 @@ export function parseId(value: string | undefined, what: string): number {
   if (!value || !idPattern.test(value) || Number(value) > 4_294_967_295) throw errors.notFound(what);
   return Number(value);
 }
+
+/** A numeric id from a path, or null when it is not one (the route's own parseId then answers 404). */
+export function idOrNull(value: string | undefined): number | null {
+  return value && idPattern.test(value) && Number(value) <= 4_294_967_295 ? Number(value) : null;
+}

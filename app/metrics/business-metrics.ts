@@ -11,11 +11,19 @@ export const metricNames = [
   'LedgerRefusedSales',
   'DependencyUnavailable',
   'InventoryRebuilds',
+  // The waiting room: buyers who took a place, places reached (admissions), admissions that lapsed unused or idle.
+  'QueueJoined',
+  'QueueAdmitted',
+  'QueueAdmissionsExpired',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 
-/** The one dimension a count may carry besides its total: why (a refusal, a failure) or which dependency. */
-export type Breakdown = { Reason: string } | { Dependency: 'mysql' | 'redis' | 's3' };
+/** Levels rather than counts: the last value seen before a flush is written, per event. */
+export const gaugeNames = ['QueueLength'] as const;
+export type GaugeName = (typeof gaugeNames)[number];
+
+/** The one dimension a count may carry besides its total: why (a refusal, a failure), which dependency, or which event. */
+export type Breakdown = { Reason: string } | { Dependency: 'mysql' | 'redis' | 's3' } | { EventId: string };
 
 /**
  * Business events counted in process and written as CloudWatch Embedded Metric Format records at each
@@ -25,6 +33,7 @@ export type Breakdown = { Reason: string } | { Dependency: 'mysql' | 'redis' | '
 export class BusinessMetrics {
   private totals = new Map<MetricName, number>();
   private breakdowns = new Map<string, { name: MetricName; breakdown: Breakdown; count: number }>();
+  private gauges = new Map<string, { name: GaugeName; breakdown: Breakdown; value: number }>();
 
   constructor(private readonly namespace: string) {}
 
@@ -38,6 +47,12 @@ export class BusinessMetrics {
     else this.breakdowns.set(key, { name, breakdown, count: value });
   }
 
+  /** Records a level (e.g. buyers waiting in one event's queue); a flush writes the latest one. */
+  gauge(name: GaugeName, value: number, breakdown: Breakdown): void {
+    const [dimension, dimensionValue] = Object.entries(breakdown)[0] as [string, string];
+    this.gauges.set(`${name}\u0000${dimension}\u0000${dimensionValue}`, { name, breakdown, value });
+  }
+
   /** The records of everything counted since the last drain (the totals, then one per breakdown), and a fresh start. */
   drain(now = Date.now()): EmfRecord[] {
     const totals = Object.fromEntries(metricNames.map((name) => [name, this.totals.get(name) ?? 0]));
@@ -45,8 +60,12 @@ export class BusinessMetrics {
     for (const { name, breakdown, count } of this.breakdowns.values()) {
       records.push(emfRecord(this.namespace, now, breakdown as Record<string, string>, { [name]: count }));
     }
+    for (const { name, breakdown, value } of this.gauges.values()) {
+      records.push(emfRecord(this.namespace, now, breakdown as Record<string, string>, { [name]: value }));
+    }
     this.totals = new Map();
     this.breakdowns = new Map();
+    this.gauges = new Map();
     return records;
   }
 }

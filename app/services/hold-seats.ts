@@ -10,8 +10,21 @@ export interface Hold {
   expiresAt: string;
 }
 
-/** Holds all requested seats for the buyer, or none: one atomic Redis script decides. */
-export async function holdSeats(deps: Deps, input: { eventId: number; userId: number; seatIds: number[] }): Promise<Hold> {
+/** A waiting-room admission the hold path checks and extends in its own script (see http/middleware/require-admission.ts). */
+export interface AdmissionUse {
+  ttlMs: number;
+  /** Told when the admission now lapses (the hold script extended it). */
+  extendedTo(lapsesAt: number): void;
+}
+
+/**
+ * Holds all requested seats for the buyer, or none: one atomic Redis script decides. With `admission` (the event's
+ * waiting room gates it), the same script requires a live admission and keeps it alive: no extra round trip.
+ */
+export async function holdSeats(
+  deps: Deps,
+  input: { eventId: number; userId: number; seatIds: number[]; admission?: AdmissionUse },
+): Promise<Hold> {
   const layout = await deps.catalog.get(input.eventId);
   if (!layout) throw errors.notFound('event');
   const refused = (reason: string) => deps.metrics.count('HoldsRefused', 1, { Reason: reason });
@@ -32,13 +45,20 @@ export async function holdSeats(deps: Deps, input: { eventId: number; userId: nu
     seatIds: input.seatIds,
     ttlMs: deps.config.HOLD_TTL_SECONDS * 1000,
     maxSeatsPerUser: deps.config.MAX_SEATS_PER_USER,
+    ...(input.admission ? { admissionTtlMs: input.admission.ttlMs } : {}),
   };
   let result = await deps.seats.holdSeats(request);
   if (result.kind === 'not_loaded') {
     await ensureInventoryLoaded(deps, input.eventId);
     result = await deps.seats.holdSeats(request);
   }
+  if (result.kind !== 'not_loaded' && result.kind !== 'queue_required' && result.admissionLapsesAt > 0) {
+    input.admission?.extendedTo(result.admissionLapsesAt);
+  }
   switch (result.kind) {
+    case 'queue_required':
+      refused('queue_required');
+      throw errors.queueRequired(input.eventId);
     case 'ok':
       deps.metrics.count('HoldsGranted');
       return { id: request.holdId, eventId: input.eventId, seatIds: input.seatIds, expiresAt: new Date(result.expiresAt).toISOString() };

@@ -5,13 +5,18 @@ import { fileTypeFromBuffer } from 'file-type';
 import { layOutSeats, type SectionSpec } from '../domain/seat-layout.ts';
 import { errors } from '../errors.ts';
 import { findEventRow, insertEventWithSeats, setPosterKey } from '../infra/mysql/events.ts';
+import { saveWaitingRoom } from '../infra/mysql/waiting-rooms.ts';
+import { toRow, type WaitingRoomSettings } from './configure-waiting-room.ts';
 import { getWrittenEvent, type EventView } from './browse-events.ts';
 
 export async function createEvent(
   deps: Deps,
-  input: { name: string; venue: string; startsAt: Date; onSaleAt: Date; sections: SectionSpec[] },
+  input: { name: string; venue: string; startsAt: Date; onSaleAt: Date; sections: SectionSpec[]; waitingRoom?: WaitingRoomSettings },
 ): Promise<EventView> {
-  const eventId = await insertEventWithSeats(deps.db, input, layOutSeats(input.sections));
+  const { waitingRoom } = input;
+  const eventId = await insertEventWithSeats(deps.db, input, layOutSeats(input.sections),
+    waitingRoom && ((connection, id) => saveWaitingRoom(connection, id, toRow(waitingRoom))));
+  if (waitingRoom) await deps.rooms.settings.reload(eventId);
   return getWrittenEvent(deps, eventId);
 }
 

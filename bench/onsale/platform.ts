@@ -7,7 +7,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { createEvent, HttpClient, logIn } from '../../test/support/http-client.ts';
 import type { SectionSpec } from '../../test/load/scenario.ts';
 
-const organizer = { email: 'organizer@bench.local', password: 'bench-organizer-password' };
+export const benchOrganizer = { email: 'organizer@bench.local', password: 'bench-organizer-password' };
+const organizer = benchOrganizer;
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A logged-in buyer as the load generator needs it. */

@@ -1,5 +1,5 @@
 import { networkErrorCode } from './error-messages.ts';
-import type { ApiErrorBody, EventSummary, Hold, Order, Seat, User } from './types.ts';
+import type { ApiErrorBody, EventSummary, Hold, Order, QueuePlace, Seat, User } from './types.ts';
 
 /** An API error answer (or a network failure, with code `network_error` and status 0). */
 export class ApiError extends Error {
@@ -65,6 +65,10 @@ export const api = {
       headers: { 'idempotency-key': idempotencyKey },
     }).then((r) => r.order),
   orders: () => request<{ orders: Order[] }>('GET', '/api/orders').then((r) => r.orders),
+  /** Takes (or finds again) the buyer's place in the event's waiting room; `wafToken` when AWS WAF's CAPTCHA was solved. */
+  joinQueue: (eventId: number, wafToken?: string) =>
+    request<{ queue: QueuePlace }>('POST', `/api/events/${eventId}/queue`, { headers: wafToken ? { 'x-aws-waf-token': wafToken } : {} }).then((r) => r.queue),
+  queueStatus: (eventId: number) => request<{ queue: QueuePlace }>('GET', `/api/events/${eventId}/queue`).then((r) => r.queue),
   order: (orderId: number) => request<{ order: Order }>('GET', `/api/orders/${orderId}`).then((r) => r.order),
 };
 

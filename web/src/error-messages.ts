@@ -89,6 +89,7 @@ export const errorMessages: Record<string, Describe> = {
   },
   csrf_rejected: () => 'The request was blocked because it came from another website. Reload this page and try again.',
   forbidden: () => 'This account is not allowed to do that.',
+  queue_required: () => 'This on-sale has a waiting room. Your turn has ended or not come yet: taking you to the queue.',
   not_found: () => 'We could not find that. It may have been removed; go back to the events list.',
   invalid_json: () => 'The page sent a request the service could not read. Reload the page and try again.',
   payload_too_large: () => 'That was too much data to send at once. Try again with less.',

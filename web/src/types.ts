@@ -7,6 +7,7 @@ import type {
   holdSchema,
   holdViewSchema,
   orderSchema,
+  queueSchema,
   seatSchema,
   seatStatusSchema,
   userSchema,
@@ -17,8 +18,11 @@ export type Seat = z.output<typeof seatSchema>;
 export type SeatStatus = z.output<typeof seatStatusSchema>;
 export type Order = z.output<typeof orderSchema>;
 
-/** An event; `maxSeatsPerUser` comes only with GET /api/events/:eventId. */
-export type EventSummary = Omit<z.output<typeof eventDetailSchema>, 'maxSeatsPerUser'> & { maxSeatsPerUser?: number };
+export type QueuePlace = z.output<typeof queueSchema>;
+type EventDetail = z.output<typeof eventDetailSchema>;
+
+/** An event; `maxSeatsPerUser` and `waitingRoom` come only with GET /api/events/:eventId. */
+export type EventSummary = Omit<EventDetail, 'maxSeatsPerUser' | 'waitingRoom'> & Partial<Pick<EventDetail, 'maxSeatsPerUser' | 'waitingRoom'>>;
 
 /** POST /api/events/:eventId/holds answers a hold; GET /api/holds/:holdId adds its status. */
 export type Hold = z.output<typeof holdSchema> & Partial<Pick<z.output<typeof holdViewSchema>, 'status'>>;

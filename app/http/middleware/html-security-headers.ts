@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { AppState } from '../context.ts';
-import { siteContentSecurityPolicy } from '../../../shared/content-security-policy.ts';
+import { contentSecurityPolicyWithCaptcha } from '../../../shared/content-security-policy.ts';
 
 /**
  * Every HTML answer carries the site's Content-Security-Policy (with `frame-ancestors 'none'`) and
@@ -8,11 +8,12 @@ import { siteContentSecurityPolicy } from '../../../shared/content-security-poli
  * Content-Type, not by a list of paths that a new page could miss. Placed outside the error handler,
  * so it sees the final answer.
  */
-export function htmlSecurityHeaders(): Middleware<AppState> {
+export function htmlSecurityHeaders(captchaScriptUrl?: string): Middleware<AppState> {
+  const policy = contentSecurityPolicyWithCaptcha(captchaScriptUrl);
   return async (ctx, next) => {
     await next();
     if (!ctx.response.is('html')) return;
-    ctx.set('Content-Security-Policy', siteContentSecurityPolicy);
+    ctx.set('Content-Security-Policy', policy);
     ctx.set('X-Frame-Options', 'DENY');
   };
 }

@@ -9,6 +9,7 @@ const tags: Record<Tag, string> = {
   Health: 'Probes of the load balancer; outside /api/, never behind the readiness gate.',
   Accounts: 'Registration, login and the session cookie.',
   Events: 'The catalog and live seat maps, open to anyone.',
+  Queue: 'The virtual waiting room of an on-sale: a fair place in line, and admission at a rate the platform can serve.',
   Holds: 'Holding seats and buying them: the on-sale path.',
   Orders: 'A buyer’s orders and tickets.',
   Organizer: 'Creating events and their posters (organizer accounts only).',

@@ -13,6 +13,7 @@ const detailsOf: Partial<Record<ErrorCode, z.ZodType>> = {
   seat_limit_exceeded: z.strictObject({ limit: z.number().int(), alreadyHeldOrBought: z.number().int() }),
   not_on_sale: z.strictObject({ onSaleAt: z.iso.datetime() }),
   payload_too_large: z.strictObject({ limitBytes: z.number().int() }),
+  queue_required: z.strictObject({ queueUrl: z.string().meta({ description: 'Where to join the queue (POST) and poll it (GET).', examples: ['/api/events/7/queue'] }) }),
   rate_limited: z.strictObject({ retryAfterSeconds: z.number().int().min(0) }),
   login_throttled: z.strictObject({ retryAfterSeconds: z.number().int().min(1) }),
   name_invalid: z.strictObject({ reason: z.enum(['control_character', 'bidi_control', 'invisible', 'too_long']) }),

@@ -12,17 +12,19 @@ import {
   orderBody,
   ordersBody,
   posterBody,
+  queueBody,
   readinessBody,
   seatMapBody,
   sessionBody,
   userBody,
+  waitingRoomBody,
 } from '../response-schemas.ts';
-import { createEventBody, holdBody, idempotencyKey, loginBody, registerBody } from '../schemas.ts';
+import { createEventBody, holdBody, idempotencyKey, loginBody, registerBody, waitingRoomSettings } from '../schemas.ts';
 
 /** Who may call an operation: anyone, a logged-in buyer (session cookie), or an organizer. */
 export type Access = 'public' | 'buyer' | 'organizer';
 
-export type Tag = 'Health' | 'Accounts' | 'Events' | 'Holds' | 'Orders' | 'Organizer' | 'Meta';
+export type Tag = 'Health' | 'Accounts' | 'Events' | 'Queue' | 'Holds' | 'Orders' | 'Organizer' | 'Meta';
 
 /** A non-error answer of an operation. */
 export interface Answer {
@@ -68,6 +70,19 @@ const setCookie = z
   });
 const etag = z.string().meta({ description: 'Weak validator of the seat map; send it back in If-None-Match.' });
 const cacheControl = (value: string) => z.string().meta({ description: `\`${value}\``, examples: [value] });
+const admissionCookie = z.string().optional().meta({
+  description:
+    'While the event’s waiting room is open: the renewed admission `tk.adm.<eventId>` (httpOnly, SameSite=Lax, Path=/api), sent when this request kept it alive.',
+});
+const queueCookies = z.string().optional().meta({
+  description:
+    'The signed place `tk.place.<eventId>` (Path=/api/events/<eventId>/queue; the edge answers polls from it) and, with the answer that admits, ' +
+    'the admission `tk.adm.<eventId>` (Path=/api) that the seat map, holds and purchases require.',
+});
+const pollAfter = z.string().regex(/^\d+$/).meta({ description: 'Seconds until the next poll: pollAfterSeconds.', examples: ['10'] });
+const roomGate =
+  ' While the event’s waiting room is open (from its opensAt), a buyer needs an admission from the queue for this event and this account ' +
+  '(the `tk.adm.<eventId>` cookie), or it answers 403 `queue_required` with the queue’s URL.';
 
 /** Every route of the API. A test compares this table with the router, so a route cannot go undocumented. */
 export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Operation>>> = {
@@ -183,27 +198,64 @@ export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 
     get: {
       operationId: 'getSeatMap',
       summary: 'Every seat with its status now',
-      description: 'Poll with If-None-Match: an unchanged map answers 304 with no body.',
+      description: `Poll with If-None-Match: an unchanged map answers 304 with no body.${roomGate}`,
       tag: 'Events',
       access: 'public',
       path: eventPath,
       headers: z.object({ 'If-None-Match': z.string().optional().meta({ description: 'The ETag of the map the client has' }) }),
       answers: {
-        200: { description: 'The seat map', body: seatMapBody, headers: z.object({ ETag: etag, 'Cache-Control': cacheControl('private, no-cache') }) },
-        304: { description: 'Unchanged since If-None-Match', headers: z.object({ ETag: etag, 'Cache-Control': cacheControl('private, no-cache') }) },
+        200: {
+          description: 'The seat map',
+          body: seatMapBody,
+          headers: z.object({ ETag: etag, 'Cache-Control': cacheControl('private, no-cache'), 'Set-Cookie': admissionCookie }),
+        },
+        304: {
+          description: 'Unchanged since If-None-Match',
+          headers: z.object({ ETag: etag, 'Cache-Control': cacheControl('private, no-cache'), 'Set-Cookie': admissionCookie }),
+        },
       },
+      errors: ['queue_required'],
+    },
+  },
+  '/api/events/{eventId}/queue': {
+    post: {
+      operationId: 'joinQueue',
+      summary: 'Take a place in the event’s waiting room (again: the same place)',
+      description:
+        'One place per account and event. Before the on-sale every place is drawn at random at the on-sale (joining first gives no advantage); ' +
+        'after it, places follow arrival order. Joining again answers the same place, unless the turn lapsed unused (`expired`): then a new place ' +
+        'at the back. Behind AWS WAF the page first solves its CAPTCHA and sends the token as `x-aws-waf-token` (WAF checks it; the API does not).',
+      tag: 'Queue',
+      access: 'buyer',
+      path: eventPath,
+      headers: z.object({ 'x-aws-waf-token': z.string().optional().meta({ description: 'AWS WAF’s CAPTCHA token, where the deployment has WAF.' }) }),
+      answers: { 200: { description: 'Your place', body: queueBody, headers: z.object({ 'Retry-After': pollAfter, 'Set-Cookie': queueCookies }) } },
+    },
+    get: {
+      operationId: 'getQueueStatus',
+      summary: 'Your place: position, estimated wait, or the admission',
+      description:
+        'Poll after pollAfterSeconds (Retry-After). On AWS a CloudFront Function answers the polls of buyers still waiting from a published ' +
+        'watermark, so only the poll that admits reaches the API; the answer that admits sets the admission cookie. 404 until you joined.',
+      tag: 'Queue',
+      access: 'buyer',
+      path: eventPath,
+      answers: { 200: { description: 'Your place', body: queueBody, headers: z.object({ 'Retry-After': pollAfter, 'Set-Cookie': queueCookies }) } },
     },
   },
   '/api/events/{eventId}/holds': {
     post: {
       operationId: 'holdSeats',
       summary: 'Hold seats, all or nothing, until expiresAt',
+      description: `A hold keeps the buyer's waiting-room admission at least until the hold ends.${roomGate}`,
       tag: 'Holds',
       access: 'buyer',
       path: eventPath,
       json: holdBody,
-      answers: { 201: { description: 'All requested seats are held for this buyer', body: holdAnswer } },
-      errors: ['unknown_seats', 'seats_unavailable', 'seat_limit_exceeded', 'not_on_sale', 'rate_limited'],
+      answers: {
+        201: { description: 'All requested seats are held for this buyer', body: holdAnswer, headers: z.object({ 'Set-Cookie': admissionCookie }) },
+      },
+      errors: ['unknown_seats', 'seats_unavailable', 'seat_limit_exceeded', 'not_on_sale', 'rate_limited', 'queue_required'],
     },
   },
   '/api/holds/{holdId}': {
@@ -230,7 +282,7 @@ export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 
       operationId: 'purchaseHold',
       summary: 'Buy a held set of seats',
       description:
-        'Send one Idempotency-Key per purchase attempt and reuse it on every retry: a retry (on any instance) answers the same order.',
+        `Send one Idempotency-Key per purchase attempt and reuse it on every retry: a retry (on any instance) answers the same order.${roomGate}`,
       tag: 'Holds',
       access: 'buyer',
       path: holdPath,
@@ -241,10 +293,13 @@ export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 
           body: orderBody,
           headers: z.object({
             'Idempotent-Replayed': z.literal('true').optional().meta({ description: 'Present when this answer repeats an earlier purchase made with the same key' }),
+            'Set-Cookie': admissionCookie,
           }),
         },
       },
-      errors: ['idempotency_key_required', 'idempotency_key_reused', 'request_in_progress', 'hold_purchased', 'seats_unavailable', 'hold_expired'],
+      errors: [
+        'idempotency_key_required', 'idempotency_key_reused', 'request_in_progress', 'hold_purchased', 'seats_unavailable', 'hold_expired', 'queue_required',
+      ],
     },
   },
   '/api/orders': {
@@ -287,6 +342,28 @@ export const operations: Record<string, Partial<Record<'get' | 'post' | 'put' | 
       upload: { mediaTypes: posterTypes, maxBytes: posterSizeLimit },
       answers: { 200: { description: 'Uploaded; the event points at it', body: posterBody } },
       errors: ['payload_too_large', 'unsupported_media_type'],
+    },
+  },
+  '/api/admin/events/{eventId}/waiting-room': {
+    put: {
+      operationId: 'setWaitingRoom',
+      summary: 'Set the event’s waiting room',
+      description:
+        'Every instance applies a change within a second. opensAt is not after the event’s onSaleAt. A rate or cap change counts from now on; ' +
+        'disabling the room opens the seats to everyone.',
+      tag: 'Organizer',
+      access: 'organizer',
+      path: eventPath,
+      json: waitingRoomSettings,
+      answers: { 200: { description: 'The room, with its queue now', body: waitingRoomBody } },
+    },
+    get: {
+      operationId: 'getWaitingRoom',
+      summary: 'The event’s waiting room and its queue now',
+      tag: 'Organizer',
+      access: 'organizer',
+      path: eventPath,
+      answers: { 200: { description: 'The room, with its queue now', body: waitingRoomBody } },
     },
   },
 };

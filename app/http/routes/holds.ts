@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Deps } from '../../deps.ts';
 import { errors } from '../../errors.ts';
+import { eventOfHoldId } from '../../domain/hold-id.ts';
 import { holdSeats } from '../../services/hold-seats.ts';
 import { getHold, releaseHold } from '../../services/manage-hold.ts';
 import { purchaseHold } from '../../services/purchase-hold.ts';
@@ -8,10 +9,10 @@ import type { AppState } from '../context.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { rateLimit } from '../middleware/rate-limit.ts';
 import { recordsWrite } from '../middleware/read-your-writes.ts';
+import { requireAdmission } from '../middleware/require-admission.ts';
 import { requireUser } from '../middleware/require-user.ts';
 import { holdBody, idempotencyKey } from '../schemas.ts';
-import { parseId } from '../validate.ts';
-import { parse } from '../validate.ts';
+import { idOrNull, parse, parseId } from '../validate.ts';
 
 export function holdRoutes(router: Router<AppState>, deps: Deps): void {
   const { REDIS_KEY_PREFIX: keyPrefix, HOLD_RATE_LIMIT_PER_USER, HOLD_RATE_LIMIT_PER_IP } = deps.config;
@@ -20,11 +21,20 @@ export function holdRoutes(router: Router<AppState>, deps: Deps): void {
   });
   const perIp = rateLimit(deps.redis, { name: 'hold-ip', keyPrefix, points: HOLD_RATE_LIMIT_PER_IP, keyOf: (ctx) => ctx.ip });
   const signedIn = requireUser(deps, { fromSession: true });
+  // While the event's waiting room is open: an admission, checked and kept alive inside the hold script itself.
+  const admittedToHold = requireAdmission(deps, (ctx) => idOrNull(ctx.params.eventId), { inScript: true });
+  const admittedToBuy = requireAdmission(deps, (ctx) => eventOfHoldId(ctx.params.holdId ?? ''));
 
-  router.post('/api/events/:eventId/holds', perIp, signedIn, perUser, jsonBody(), async (ctx) => {
+  router.post('/api/events/:eventId/holds', perIp, signedIn, perUser, admittedToHold, jsonBody(), async (ctx) => {
     const eventId = parseId(ctx.params.eventId, 'event');
     const { seatIds } = parse(holdBody, ctx.state.body);
-    const hold = await holdSeats(deps, { eventId, userId: ctx.state.user!.id, seatIds });
+    const { admission } = ctx.state;
+    const hold = await holdSeats(deps, {
+      eventId,
+      userId: ctx.state.user!.id,
+      seatIds,
+      ...(admission ? { admission: { ttlMs: admission.ttlMs, extendedTo: (lapsesAt: number) => (admission.extendedTo = lapsesAt) } } : {}),
+    });
     ctx.status = 201;
     ctx.body = { hold };
   });
@@ -38,7 +48,7 @@ export function holdRoutes(router: Router<AppState>, deps: Deps): void {
     ctx.status = 204;
   });
 
-  router.post('/api/holds/:holdId/purchase', signedIn, recordsWrite(deps), async (ctx) => {
+  router.post('/api/holds/:holdId/purchase', signedIn, admittedToBuy, recordsWrite(deps), async (ctx) => {
     const key = idempotencyKey.safeParse(ctx.get('Idempotency-Key'));
     if (!key.success) throw errors.idempotencyKeyRequired();
     const { order, replayed } = await purchaseHold(deps, {

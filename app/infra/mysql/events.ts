@@ -1,4 +1,4 @@
-import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Queryable } from './replica/read-router.ts';
 import { withTransaction } from './transaction.ts';
 
@@ -45,11 +45,12 @@ export async function setPosterKey(db: Pool, eventId: number, key: string): Prom
   await db.execute('UPDATE events SET poster_key = ? WHERE id = ?', [key, eventId]);
 }
 
-/** Inserts an event and its whole seat map in one transaction. */
+/** Inserts an event and its whole seat map in one transaction; `alsoWrite` adds rows of its own to it (a waiting room). */
 export async function insertEventWithSeats(
   db: Pool,
   event: { name: string; venue: string; startsAt: Date; onSaleAt: Date },
   seats: Omit<SeatRow, 'id'>[],
+  alsoWrite?: (connection: PoolConnection, eventId: number) => Promise<void>,
 ): Promise<number> {
   return withTransaction(db, async (connection) => {
     const [result] = await connection.execute<ResultSetHeader>(
@@ -63,6 +64,7 @@ export async function insertEventWithSeats(
         batch.map((seat) => [eventId, seat.section, seat.row, seat.number, seat.priceCents]),
       ]);
     }
+    await alsoWrite?.(connection, eventId);
     return eventId;
   });
 }

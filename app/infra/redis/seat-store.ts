@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { roomKeys } from './room-store.ts';
 
 type Reply = string | number | null | Reply[];
 type ScriptName = 'holdSeats' | 'beginPurchase' | 'completePurchase' | 'abortPurchase' | 'releaseHold' | 'loadSoldSeats';
 
 const scripts: Record<ScriptName, { file: string; keys: number }> = {
-  holdSeats: { file: 'hold-seats.lua', keys: 5 },
+  holdSeats: { file: 'hold-seats.lua', keys: 7 },
   beginPurchase: { file: 'begin-purchase.lua', keys: 3 },
   completePurchase: { file: 'complete-purchase.lua', keys: 5 },
   abortPurchase: { file: 'abort-purchase.lua', keys: 1 },
@@ -26,11 +27,13 @@ export interface HoldRecord {
   orderId: number | null;
 }
 
+/** `admissionLapsesAt`: when the buyer's waiting-room admission now lapses (0 when the room does not gate the event). */
 export type HoldResult =
   | { kind: 'not_loaded' }
-  | { kind: 'limit'; heldOrBought: number }
-  | { kind: 'taken'; seatIds: number[] }
-  | { kind: 'ok'; expiresAt: number };
+  | { kind: 'queue_required' }
+  | { kind: 'limit'; heldOrBought: number; admissionLapsesAt: number }
+  | { kind: 'taken'; seatIds: number[]; admissionLapsesAt: number }
+  | { kind: 'ok'; expiresAt: number; admissionLapsesAt: number };
 
 export type BeginPurchaseResult =
   | { kind: 'missing' }
@@ -86,17 +89,22 @@ export class SeatStore {
     seatIds: number[];
     ttlMs: number;
     maxSeatsPerUser: number;
+    /** Set while the event's waiting room gates it: the hold needs a live admission, and keeps it alive this long. */
+    admissionTtlMs?: number;
   }): Promise<HoldResult> {
     const k = this.keys(input.eventId);
+    const room = roomKeys(this.prefix, input.eventId);
     const reply = (await this.run('holdSeats', [
-      k.seats, k.loaded, k.bought, k.userHolds(input.userId), k.hold(input.holdId),
-      input.holdId, input.userId, input.ttlMs, input.maxSeatsPerUser, retainMs, ...input.seatIds,
+      k.seats, k.loaded, k.bought, k.userHolds(input.userId), k.hold(input.holdId), room.unused, room.used,
+      input.holdId, input.userId, input.ttlMs, input.maxSeatsPerUser, retainMs, input.admissionTtlMs ?? '', ...input.seatIds,
     ])) as Reply[];
+    const admissionLapsesAt = Number(reply[2] ?? 0);
     switch (reply[0]) {
       case 'not_loaded': return { kind: 'not_loaded' };
-      case 'limit': return { kind: 'limit', heldOrBought: Number(reply[1]) };
-      case 'taken': return { kind: 'taken', seatIds: (reply[1] as string[]).map(Number) };
-      default: return { kind: 'ok', expiresAt: Number(reply[1]) };
+      case 'queue_required': return { kind: 'queue_required' };
+      case 'limit': return { kind: 'limit', heldOrBought: Number(reply[1]), admissionLapsesAt };
+      case 'taken': return { kind: 'taken', seatIds: (reply[1] as string[]).map(Number), admissionLapsesAt };
+      default: return { kind: 'ok', expiresAt: Number(reply[1]), admissionLapsesAt };
     }
   }
 

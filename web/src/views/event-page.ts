@@ -10,6 +10,7 @@ import { SeatPoller } from '../seat-poller.ts';
 import { session } from '../session.ts';
 import type { EventSummary, Seat, SeatStatus } from '../types.ts';
 import { holdView, selectionView, type PanelView } from './buy-panel.ts';
+import { queueScreen, roomOpen } from './queue-screen.ts';
 import { PanelBar } from './panel-bar.ts';
 import { errorLinks, HoldFlow, type HoldHost } from './hold-flow.ts';
 import { seatLegend } from './seat-legend.ts';
@@ -19,18 +20,57 @@ const defaultSeatLimit = 8;
 /** Seats picked before logging in, picked again after. */
 const pendingSelectionKey = (eventId: number) => `ticketkit.selection.${eventId}`;
 
-/** An event: its live seat map, the buyer's selection, hold with countdown, and purchase. */
+/**
+ * An event: while its waiting room is open, the queue screen first (it moves on by itself when the buyer is
+ * admitted); then its live seat map, the buyer's selection, hold with countdown, and purchase.
+ */
 export async function eventPage(main: HTMLElement, params: Record<string, string>): Promise<Cleanup | void> {
   const eventId = Number(params.eventId);
   let event: EventSummary;
+  try {
+    event = await api.event(eventId);
+  } catch (error) {
+    return showLoadError(main, error);
+  }
+  if (!roomOpen(event)) return seatsPage(main, event);
+  let stopped = false;
+  let seats: Cleanup | void;
+  const stopQueue = queueScreen(main, event, () => {
+    main.replaceChildren();
+    void seatsPage(main, event).then((cleanup) => {
+      if (stopped) cleanup?.();
+      else seats = cleanup;
+      const heading = main.querySelector('h1');
+      heading?.setAttribute('tabindex', '-1');
+      heading?.focus();
+    });
+  });
+  return () => {
+    stopped = true;
+    stopQueue();
+    seats?.();
+  };
+}
+
+function showLoadError(main: HTMLElement, error: unknown): void {
+  main.append(h('h1', {}, 'Event'), messageBox('error', humanMessage(asApiError(error).body)), h('p', {}, h('a', { href: '/', 'data-link': true }, 'Back to all events')));
+}
+
+/** An admission lapsed or the room opened meanwhile: the event page again, which queues first. */
+function backToQueue(eventId: number): void {
+  navigate(`/events/${eventId}`, { replace: true });
+}
+
+async function seatsPage(main: HTMLElement, event: EventSummary): Promise<Cleanup | void> {
+  const eventId = event.id;
   let initial: { seats: Seat[] | null; etag: string | null };
   let bought = 0;
   try {
-    [event, initial] = await Promise.all([api.event(eventId), fetchSeatMap(eventId, null)]);
+    initial = await fetchSeatMap(eventId, null);
     if (session.user) bought = (await api.orders()).filter((order) => order.eventId === eventId).reduce((n, order) => n + order.tickets.length, 0);
   } catch (error) {
-    main.append(h('h1', {}, 'Event'), messageBox('error', humanMessage(asApiError(error).body)), h('p', {}, h('a', { href: '/', 'data-link': true }, 'Back to all events')));
-    return;
+    if (asApiError(error).code === 'queue_required') return backToQueue(eventId);
+    return showLoadError(main, error);
   }
   const page = new EventPage(main, event, initial.seats ?? [], Math.max(0, (event.maxSeatsPerUser ?? defaultSeatLimit) - bought));
   await page.flow.restore();
@@ -200,6 +240,7 @@ class EventPage implements HoldHost {
       if (typeof limit === 'number') this.limit = Math.max(0, limit - (alreadyHeldOrBought ?? 0));
     }
     if (error.code === 'unauthenticated') session.set(null);
+    if (error.code === 'queue_required') return backToQueue(this.eventId);
     this.showError(error);
     this.changed();
   }
@@ -214,6 +255,7 @@ class EventPage implements HoldHost {
   }
 
   private onPollError(error: ApiError): void {
+    if (error.code === 'queue_required') return backToQueue(this.eventId);
     // Polling failures are quiet unless they last: the map simply stays as it was until the next answer.
     if (error.code === 'rate_limited' || error.code === 'service_unavailable' || error.code === 'network_error') return;
     this.showError(error);
