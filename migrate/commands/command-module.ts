@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
+import type { OutputStream } from '../progress/output-stream.ts';
 
-/** A writable the CLI prints to; `isTTY` decides between progress bars and plain lines. */
-export interface OutputStream {
-  write(chunk: string): boolean;
-  readonly isTTY?: boolean;
-  readonly columns?: number;
-}
+export type { OutputStream } from '../progress/output-stream.ts';
 
 /** What a command may use besides its parsed options: passed in, so tests can capture output. */
 export interface CommandContext {

@@ -1,4 +1,4 @@
-import type { OutputStream } from '../commands/command-module.ts';
+import type { OutputStream } from './output-stream.ts';
 import { JsonLinesReporter } from './json-reporter.ts';
 import { LineReporter } from './line-reporter.ts';
 import type { ProgressReporter } from './reporter.ts';

@@ -1,4 +1,5 @@
 export * from './counters.ts';
+export * from './output-stream.ts';
 export * from './rates.ts';
 export * from './reporter.ts';
 export * from './json-reporter.ts';

@@ -1,4 +1,4 @@
-import type { OutputStream } from '../commands/command-module.ts';
+import type { OutputStream } from './output-stream.ts';
 import type { ProgressCounters } from './counters.ts';
 import { estimateRate } from './rates.ts';
 import type { ProgressReporter } from './reporter.ts';

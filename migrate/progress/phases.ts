@@ -1,4 +1,4 @@
-import type { OutputStream } from '../commands/command-module.ts';
+import type { OutputStream } from './output-stream.ts';
 import { ProgressCounters, type ProgressUnit } from './counters.ts';
 import { createReporter } from './create-reporter.ts';
 import type { ProgressReporter } from './reporter.ts';

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { OutputStream } from '../commands/command-module.ts';
+import type { OutputStream } from './output-stream.ts';
 import type { ProgressCounters, TaskProgress } from './counters.ts';
 import { estimateRate, formatBytes, formatCount, formatSeconds } from './rates.ts';
 import type { ProgressReporter } from './reporter.ts';
