@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
-import { defaultCacheControl, normalisePrefix, type KeyStyle } from './object-key.ts';
-import { defaultStateDir, isInside } from './state-dir.ts';
-import type { VerifyMode } from './verify-object.ts';
+import { defaultCacheControl, normalisePrefix, type KeyStyle } from '../operations/posters/object-key.ts';
+import { defaultStateDir, isInside } from '../state/poster-state-dir.ts';
+import type { VerifyMode } from '../s3/verify-object.ts';
+import { parseMysqlUrl, requireDatabase, type MysqlEndpoint } from '../mysql/connection-url.ts';
+import type { RewriteTarget } from '../mysql/poster-table.ts';
 
 const MIB = 1024 * 1024;
 
@@ -53,12 +55,10 @@ export interface RawPosterOptions {
   rollback?: boolean;
 }
 
-export interface RewriteTarget {
-  readonly url: string;
-  readonly table: string;
-  readonly idColumn: string;
-  readonly pathColumn: string;
-  readonly keyColumn: string;
+/** --rewrite-db and the names of the table and columns to rewrite. */
+export interface RewriteOptions extends RewriteTarget {
+  readonly endpoint: MysqlEndpoint;
+  readonly database: string;
 }
 
 export interface PosterOptions {
@@ -80,7 +80,7 @@ export interface PosterOptions {
   readonly followSymlinks: boolean;
   readonly stateDir: string;
   readonly retries: number;
-  readonly rewrite?: RewriteTarget;
+  readonly rewrite?: RewriteOptions;
   readonly rollback: boolean;
 }
 
@@ -124,9 +124,9 @@ export function parsePosterOptions(raw: RawPosterOptions, env: NodeJS.ProcessEnv
   };
 }
 
-function parseRewrite(raw: RawPosterOptions): RewriteTarget {
-  const url = raw.rewriteDb!;
-  if (!/^mysql:\/\//.test(url)) throw new UsageError(`--rewrite-db must be a mysql:// URL, got ${redact(url)}`);
+function parseRewrite(raw: RawPosterOptions): RewriteOptions {
+  const endpoint = parseMysqlUrl(raw.rewriteDb!, '--rewrite-db');
+  const database = requireDatabase(endpoint, '--rewrite-db');
   const names = {
     table: raw.table ?? POSTER_DEFAULTS.table,
     idColumn: raw.idColumn ?? POSTER_DEFAULTS.idColumn,
@@ -136,7 +136,7 @@ function parseRewrite(raw: RawPosterOptions): RewriteTarget {
   for (const [flag, value] of Object.entries(names)) {
     if (!IDENTIFIER.test(value)) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a plain SQL identifier, got ${JSON.stringify(value)}`);
   }
-  return { url, ...names };
+  return { endpoint, database, ...names };
 }
 
 function parseEndpoint(value: string): string {
@@ -170,9 +170,4 @@ export function parseBytes(value: string | undefined, fallback: number, flag: st
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-}
-
-/** A database URL without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
