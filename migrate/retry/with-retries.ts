@@ -14,6 +14,12 @@ export interface RetryPolicy {
 }
 
 /**
+ * For a MySQL transaction that met a deadlock, a lock wait timeout or a dropped connection (a chunk, an
+ * index build, a batch of binlog events): up to 8 attempts, waits growing from 250 ms to at most 8 s.
+ */
+export const TRANSACTION_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+/**
  * Runs `operation` again after a retryable failure (see classifyError: the one place that decides),
  * waiting an exponentially growing, jittered delay ("full jitter"), so many workers that failed
  * together (throttled, or all deadlocked on one table) do not come back together. Bounded: after

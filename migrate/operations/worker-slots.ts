@@ -1,0 +1,36 @@
+/**
+ * A fixed set of workers (each owning its connections, e.g. a snapshot reader and a target writer)
+ * that jobs from many callers share, first come first served. After `stop`, waiting jobs fail with
+ * that error and no new job starts: the first failure of a run stops it.
+ */
+export class WorkerSlots {
+  private readonly free: number[];
+  private readonly waiting: { grant: (slot: number) => void; refuse: (error: unknown) => void }[] = [];
+  private stopped: { error: unknown } | undefined;
+
+  constructor(readonly size: number) {
+    this.free = Array.from({ length: size }, (_, slot) => size - 1 - slot);
+  }
+
+  async use<T>(work: (slot: number) => Promise<T>): Promise<T> {
+    this.throwIfStopped();
+    const slot = this.free.pop() ?? (await new Promise<number>((grant, refuse) => this.waiting.push({ grant, refuse })));
+    try {
+      this.throwIfStopped();
+      return await work(slot);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next.grant(slot);
+      else this.free.push(slot);
+    }
+  }
+
+  private throwIfStopped(): void {
+    if (this.stopped) throw this.stopped.error;
+  }
+
+  stop(error: unknown): void {
+    this.stopped ??= { error };
+    for (const waiter of this.waiting.splice(0)) waiter.refuse(this.stopped.error);
+  }
+}
