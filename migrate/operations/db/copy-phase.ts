@@ -4,6 +4,7 @@ import { quoteId } from '../../mysql/connect.ts';
 import type { DatabaseInfo } from '../../mysql/schema-reader.ts';
 import { prepareWriterSession } from '../../mysql/session.ts';
 import { WorkerSlots } from '../worker-slots.ts';
+import type { ChunkRange } from '../../mysql/chunk-planner.ts';
 import { copyChunkWithRetries, type ChunkWorker } from './copy-chunk.ts';
 import { required, type DbRun, type TablePhase } from './db-phase.ts';
 import { noteRetry } from './db-run.ts';
@@ -58,18 +59,22 @@ export const copyPhase: TablePhase = {
         reopenWriter: () => run.connections.openWriter('chunk writer'),
         onRetry: (error: unknown) => noteRetry(run, `a chunk of ${name}`, error),
       };
-      const outcomes = await Promise.allSettled(
-        pending.map((chunk) =>
-          slots.use(async (slot) => {
-            const done = await copyChunkWithRetries({ table: table.decision.table, chunk }, workers[slot]!, context);
-            table.checksums.set(chunk.index, { rows: done.rows, sum: done.checksum });
-            if (done.target) table.targetChecksums.set(chunk.index, done.target);
-            table.rows += done.rows;
-            table.bytes += done.bytes;
-            table.remaining -= 1;
-          }),
-        ),
-      );
+      const order = [...required(run.tables, 'the tables', 'copy').keys()].indexOf(name);
+      const copyOne = (chunk: ChunkRange) =>
+        slots.use(async (slot) => {
+          const done = await copyChunkWithRetries({ table: table.decision.table, chunk }, workers[slot]!, context);
+          table.checksums.set(chunk.index, { rows: done.rows, sum: done.checksum });
+          if (done.target) table.targetChecksums.set(chunk.index, done.target);
+          table.rows += done.rows;
+          table.bytes += done.bytes;
+          table.remaining -= 1;
+        }, order);
+      // The first load into an empty table locks the whole table until it commits (InnoDB's bulk
+      // insert, MariaDB 10.6+): its other chunks follow once it is in, and the workers meanwhile
+      // start the next tables' first chunks instead of waiting. Earlier tables keep precedence.
+      const first = table.checksums.size === 0 ? [pending[0]!] : [];
+      const outcomes: PromiseSettledResult<void>[] = await Promise.allSettled(first.map(copyOne));
+      if (!outcomes.some((outcome) => outcome.status === 'rejected')) outcomes.push(...(await Promise.allSettled(pending.slice(first.length).map(copyOne))));
       const failed = outcomes.find((outcome) => outcome.status === 'rejected');
       if (failed) {
         slots.stop(failed.reason);
