@@ -1,3 +1,6 @@
+// The seam of `bin/migrate db`: what every phase receives (DbRun: settings, connections, retry policy,
+// state) and produces for the next. A new phase (the binlog catch-up, `follow`) is one more
+// DatabasePhase in dbPhases(); see docs/migrate.md, "Phases, and the seam".
 import type mysql from 'mysql2/promise';
 import type { ConnectionPair } from '../../mysql/connection-pair.ts';
 import type { ObjectOutcome } from '../../mysql/schema-objects.ts';

@@ -10,7 +10,7 @@ import { sizeForTarget } from './target-sizing.ts';
 /**
  * Before anything is copied: the source tables, every precondition (one line naming what is wrong),
  * the run's lease on the target and the end of sessions an interrupted run left there, then what
- * happens to each table. Writes nothing to the target (a dry run ends here).
+ * happens to each table. Copies and writes nothing (a dry run ends here).
  */
 export const preflightPhase: DatabasePhase = {
   name: 'preflight',
