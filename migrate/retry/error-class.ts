@@ -94,6 +94,9 @@ export function classifyError(error: unknown): ErrorClass {
   if (errno !== undefined && RETRYABLE_MYSQL_ERRNOS.has(errno)) return 'retryable';
   if (code && (RETRYABLE_S3_CODES.has(code) || RETRYABLE_NETWORK_CODES.has(code))) return 'retryable';
   if (e.$retryable) return 'retryable';
+  // mysql2 marks what closed the connection `fatal` (also "Can't add new command when connection is in
+  // closed state", the next query on a session the server dropped while it was idle): a new one may work.
+  if (e.fatal === true) return 'retryable';
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && (status >= 500 || status === 429 || status === 408)) return 'retryable';
   if (e.cause !== undefined && e.cause !== error) return classifyError(e.cause) === 'retryable' ? 'retryable' : 'file';

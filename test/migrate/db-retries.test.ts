@@ -178,4 +178,21 @@ describe('a chunk is retried, not lost or doubled', () => {
       await h.close();
     }
   });
+
+  test('after its target session was dropped while idle between chunks: on a new session', async () => {
+    const h = await harness();
+    try {
+      const dropped = h.worker.writer.threadId;
+      await admin.query(`KILL CONNECTION ${dropped}`);
+      await waitUntil('the session gone', async () => {
+        const [rows] = await admin.query('SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?', [dropped]);
+        return (rows as unknown[]).length === 0;
+      });
+      await expectCopiedOnce(await copyTheChunk(h));
+      expect(h.retries.map((error) => [isConnectionLost(error), classifyError(error)])).toEqual([[true, 'retryable']]);
+      expect(h.worker.writer.threadId).not.toBe(dropped);
+    } finally {
+      await h.close();
+    }
+  });
 });
