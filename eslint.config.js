@@ -61,6 +61,24 @@ export const layering = [
   },
 ];
 
+/** One no-restricted-imports rule per layer of migrate/: none of the folders above it may be imported. */
+function migrateLayers(layers) {
+  return layers.map(({ files, above }) => ({
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: above.map((folder) => ({
+            group: [`**/${folder}/**`],
+            message: `migrate/ is layered (commands -> report -> operations -> state -> adapters): this folder may not import ${folder}/.`,
+          })),
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'coverage/', '.local/', '**/*.d.ts', 'constructs/dist/'] },
   js.configs.recommended,
@@ -72,6 +90,14 @@ export default tseslint.config(
     },
   },
   ...layering,
+  // migrate/ is layered: commands -> report -> operations -> state -> adapters (mysql, s3, local, retry,
+  // progress). An import that runs back up the layers fails the lint.
+  ...migrateLayers([
+    { files: ['migrate/report/**'], above: ['commands'] },
+    { files: ['migrate/operations/**'], above: ['commands', 'report'] },
+    { files: ['migrate/state/**'], above: ['commands', 'report', 'operations'] },
+    { files: ['migrate/mysql/**', 'migrate/s3/**', 'migrate/local/**', 'migrate/retry/**', 'migrate/progress/**'], above: ['commands', 'report', 'operations', 'state'] },
+  ]),
   {
     // The extensionless executables in bin/ are ESM JavaScript shims; tools/ and constructs/build.mjs are plain-JS build scripts.
     files: ['bin/*', 'tools/*.mjs', 'constructs/*.mjs'],

@@ -1,7 +1,9 @@
 // npm run bench:posters: bin/migrate posters vs `aws s3 sync` vs `rclone copy`, on 2,000 poster files
 // (80% 50-500 KB, 20% 1-8 MB) into one local S3 server, full upload and nothing-to-do re-run.
+// Everything it writes (the files, every bucket, the state directories: ~20 GB at the default size) is
+// removed when it ends, however it ends; BENCH_KEEP_SOURCE=1 keeps the generated files for the next run.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +19,25 @@ const FULL_RUNS = Number(process.env.BENCH_FULL_RUNS ?? 2);
 const RERUNS = Number(process.env.BENCH_RERUNS ?? 3);
 const WORK = process.env.BENCH_DIR ?? path.join(tmpdir(), 'ticketkit-bench-posters');
 const SOURCE = path.join(WORK, `source-${FILES}`);
+const S3_DIR = path.join(WORK, 's3');
+const STATE_DIR = path.join(WORK, 'state');
+const KEEP_SOURCE = process.env.BENCH_KEEP_SOURCE === '1';
+
+/** Removes what the benchmark wrote; synchronous so that it also runs on Ctrl-C. */
+function cleanUp(): void {
+  for (const dir of [S3_DIR, STATE_DIR, ...(KEEP_SOURCE ? [] : [SOURCE])]) rmSync(dir, { recursive: true, force: true });
+  try {
+    rmdirSync(WORK); // only when nothing else is in it: BENCH_DIR may name a directory of the user's
+  } catch {
+    // not empty, or already gone
+  }
+}
+
+/** A bucket no later run needs: its objects (s3rver keeps them as files under S3_DIR) and its state directory. */
+async function dropBucket(target: { bucket: string; stateDir: string }): Promise<void> {
+  await rm(path.join(S3_DIR, target.bucket), { recursive: true, force: true });
+  await rm(target.stateDir, { recursive: true, force: true });
+}
 
 async function ensureSource(): Promise<{ from: string; bytes: number }> {
   const marker = path.join(SOURCE, '.complete');
@@ -31,7 +52,7 @@ async function ensureSource(): Promise<{ from: string; bytes: number }> {
   return { from, bytes: Number(await readFile(marker, 'utf8')) };
 }
 
-async function startServer(directory: string): Promise<{ endpoint: string; cpuSeconds: () => number | undefined; stop: () => void }> {
+async function startServer(directory: string): Promise<{ endpoint: string; cpuSeconds: () => number | undefined; stop: () => Promise<void> }> {
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
   const child = spawn(
@@ -40,7 +61,15 @@ async function startServer(directory: string): Promise<{ endpoint: string; cpuSe
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const endpoint = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-  return { endpoint, cpuSeconds: () => processCpuSeconds(child.pid!), stop: () => child.kill('SIGTERM') };
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    endpoint,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 interface Row {
@@ -55,8 +84,20 @@ interface Run extends Measurement {
 }
 
 async function main(): Promise<void> {
+  process.once('SIGINT', () => {
+    cleanUp();
+    process.exit(130);
+  });
+  try {
+    await measureAll();
+  } finally {
+    cleanUp();
+  }
+}
+
+async function measureAll(): Promise<void> {
   const { from, bytes } = await ensureSource();
-  const server = await startServer(path.join(WORK, 's3'));
+  const server = await startServer(S3_DIR);
   const client = new S3Client({
     endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -90,7 +131,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < FULL_RUNS; round += 1) {
       for (const tool of tools) {
         const target = { bucket: `bench-${Date.now().toString(36)}-${bucketIndex++}`, stateDir: '' };
-        target.stateDir = path.join(WORK, 'state', target.bucket);
+        target.stateDir = path.join(STATE_DIR, target.bucket);
+        // Only each tool's last bucket is needed (for the re-runs): disk holds one copy per tool, not one per run.
+        const previous = lastBucket.get(tool);
+        if (previous) await dropBucket(previous);
         await client.send(new CreateBucketCommand({ Bucket: target.bucket }));
         full.get(tool)!.push(await run(tool, target, 'full upload'));
         lastBucket.set(tool, target);
@@ -101,7 +145,7 @@ async function main(): Promise<void> {
     }
   } finally {
     client.destroy();
-    server.stop();
+    await server.stop();
   }
   const rows: Row[] = tools.flatMap((tool) => [
     { tool: tool.name, phase: 'full upload' as const, runs: full.get(tool)! },

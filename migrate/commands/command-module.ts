@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { OutputStream } from '../progress/output-stream.ts';
 
+export type { OutputStream } from '../progress/output-stream.ts';
+
 /** What a command may use besides its parsed options: passed in, so tests can capture output. */
 export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;

@@ -1,6 +1,7 @@
 import type { CommandContext } from './command-module.ts';
 import { MismatchError } from '../errors.ts';
-import { copyDatabase } from '../operations/copy-database.ts';
+import { openConnectionPair } from '../mysql/connection-pair.ts';
+import { copyDatabase } from '../operations/db/copy-database.ts';
 import { ProgressPhases } from '../progress/phases.ts';
 import { formatCopyReport } from '../report/format-copy-report.ts';
 import { mismatchSummary } from '../report/format-verification.ts';
@@ -17,22 +18,26 @@ export interface DbOptions extends DatabasePairOptions {
 
 /** Runs `bin/migrate db` (loaded only when that command is chosen, to keep start-up fast). */
 export async function runDb(options: DbOptions, context: CommandContext): Promise<void> {
-  const phases = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
+  const pair = databasePair(options);
+  const progress = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
+  const connections = await openConnectionPair(pair.source, pair.target);
   let report;
   try {
-    report = await copyDatabase({
-      ...databasePair(options),
-      resume: options.resume ?? false,
-      overwrite: options.overwrite ?? false,
-      dryRun: options.dryRun ?? false,
-      verify: options.verify,
-      deferIndexes: options.deferIndexes,
-      stateSchema: options.stateSchema,
-      startPhase: (phase) => phases.start(phase),
-      endPhase: () => phases.end(),
-    });
+    report = await copyDatabase(
+      {
+        ...pair,
+        resume: options.resume ?? false,
+        overwrite: options.overwrite ?? false,
+        dryRun: options.dryRun ?? false,
+        verify: options.verify,
+        deferIndexes: options.deferIndexes,
+        stateSchema: options.stateSchema,
+      },
+      { connections, progress },
+    );
   } finally {
-    phases.end();
+    progress.end();
+    await connections.close();
   }
   if (options.json) context.stdout.write(`${JSON.stringify({ type: 'report', command: 'db', ...report })}\n`);
   else context.stdout.write(formatCopyReport(report));

@@ -1,4 +1,5 @@
 import type { CommandContext } from './command-module.ts';
+import { connect } from '../mysql/connect.ts';
 import { planDatabase } from '../operations/plan-database.ts';
 import { formatBytes, formatSeconds } from '../progress/rates.ts';
 import { textTable } from '../report/text-table.ts';
@@ -13,13 +14,19 @@ export interface PlanOptions extends TableSelectionOptions {
 /** Runs `bin/migrate plan` (loaded only when that command is chosen, to keep start-up fast). */
 export async function runPlan(options: PlanOptions, context: CommandContext): Promise<void> {
   const source = resolveDatabaseUrl(options.source, '--source');
-  const plan = await planDatabase({
-    source: source.endpoint,
-    database: source.database,
-    include: options.tables ?? [],
-    exclude: options.exclude ?? [],
-    chunkRows: options.chunkRows,
-  });
+  const connection = await connect(source.endpoint);
+  let plan;
+  try {
+    plan = await planDatabase(connection, {
+      source: source.endpoint,
+      database: source.database,
+      include: options.tables ?? [],
+      exclude: options.exclude ?? [],
+      chunkRows: options.chunkRows,
+    });
+  } finally {
+    await connection.end().catch(() => undefined);
+  }
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ type: 'report', command: 'plan', ...plan })}\n`);
     return;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module.ts';
-import { POSTER_DEFAULTS, parsePosterOptions, type RawPosterOptions } from '../files/posters-options.ts';
+import { POSTER_DEFAULTS, parsePosterOptions, type RawPosterOptions } from './poster-options.ts';
 
 /** Flags shared by `posters` and `verify-posters`. */
 export function addPosterSourceOptions(command: Command): Command {
@@ -38,7 +38,7 @@ export const postersCommand: CommandModule = {
       .action(async (raw: RawPosterOptions) => {
         const options = parsePosterOptions(raw, context.env);
         // The S3 SDK loads only now: `bin/migrate db` and `--help` never pay for it.
-        const { runPosters } = await import('../files/run-posters.ts');
+        const { runPosters } = await import('./posters-action.ts');
         await runPosters(options, context);
       });
   },

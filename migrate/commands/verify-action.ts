@@ -1,5 +1,6 @@
 import type { CommandContext } from './command-module.ts';
 import { MismatchError } from '../errors.ts';
+import { openConnectionPair } from '../mysql/connection-pair.ts';
 import { verifyDatabase } from '../operations/verify-database.ts';
 import { ProgressPhases } from '../progress/phases.ts';
 import { describeSnapshot } from '../report/format-copy-report.ts';
@@ -11,15 +12,15 @@ export type VerifyOptions = DatabasePairOptions;
 
 /** Runs `bin/migrate verify` (loaded only when that command is chosen, to keep start-up fast). */
 export async function runVerify(options: VerifyOptions, context: CommandContext): Promise<void> {
+  const pair = databasePair(options);
   const phases = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
+  const connections = await openConnectionPair(pair.source, pair.target);
   let report;
   try {
-    report = await verifyDatabase({
-      ...databasePair(options),
-      counters: phases.start('verify'),
-    });
+    report = await verifyDatabase(pair, { connections, counters: phases.start('verify') });
   } finally {
     phases.end();
+    await connections.close();
   }
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ type: 'report', command: 'verify', ...report })}\n`);

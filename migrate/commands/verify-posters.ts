@@ -1,5 +1,5 @@
 import type { CommandModule } from './command-module.ts';
-import { parsePosterOptions, type RawPosterOptions } from '../files/posters-options.ts';
+import { parsePosterOptions, type RawPosterOptions } from './poster-options.ts';
 import { addPosterSourceOptions } from './posters.ts';
 
 export const verifyPostersCommand: CommandModule = {
@@ -11,7 +11,7 @@ export const verifyPostersCommand: CommandModule = {
         .description('Check that every poster file has a matching object and every rewritten row points at one (exit 1 if not)'),
     ).action(async (raw: RawPosterOptions) => {
       const options = parsePosterOptions(raw, context.env);
-      const { runVerifyPosters } = await import('../files/run-verify-posters.ts');
+      const { runVerifyPosters } = await import('./verify-posters-action.ts');
       await runVerifyPosters(options, context);
     });
   },

@@ -43,6 +43,22 @@ export function coreConnection(connection: mysql.Connection): CoreConnection {
   return (connection as unknown as { connection: CoreConnection }).connection;
 }
 
+/** One chunk being read: the LOAD DATA stream, what it carried so far, and the source query's end. */
+export interface ChunkRead {
+  readonly stream: Readable;
+  readonly counts: ChunkCounts;
+  /**
+   * Settles when the source has sent the whole result, so the reader (and its snapshot) can take the
+   * next query; rejects when the source query failed (the reader is then unusable).
+   */
+  readonly finished: Promise<void>;
+  /**
+   * Stops forwarding (the load failed): the rest of the result is read and dropped, so the reader
+   * stays in its consistent snapshot and the chunk can be read again from the same point in time.
+   */
+  discard(): void;
+}
+
 /**
  * Streams a SELECT whose single column is a ready LOAD DATA line (see tsvLineExpression) as
  * LOAD DATA text: raw bytes, no JS types in between; reading pauses while the target socket is full.
@@ -52,7 +68,7 @@ export function readChunkAsTsv(
   target: mysql.Connection,
   sql: string,
   onBatch: (rows: number, bytes: number) => void,
-): { stream: Readable; counts: ChunkCounts } {
+): ChunkRead {
   const reader = coreConnection(source);
   const targetSocket = coreConnection(target).stream;
   const sum = new CrcSum();
@@ -61,6 +77,11 @@ export function readChunkAsTsv(
   let pendingBytes = 0;
   let started = false;
   let paused = false;
+  let discarding = false;
+  let settle!: { resolve: () => void; reject: (error: Error) => void };
+  const finished = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // Nobody may be waiting when the source fails after the load already failed: never an unhandled rejection.
+  finished.catch(() => undefined);
   const resume = (): void => {
     if (!paused) return;
     paused = false;
@@ -77,6 +98,7 @@ export function readChunkAsTsv(
     },
   });
   const batcher = new TsvBatcher((batch) => {
+    if (discarding) return;
     stream.push(batch);
     onBatch(pendingRows, pendingBytes);
     pendingRows = 0;
@@ -90,6 +112,7 @@ export function readChunkAsTsv(
   function start(): void {
     const query = reader.query({ sql, rowsAsArray: true, typeCast: (field: { buffer(): Buffer | null }) => field.buffer() });
     query.on('result', (row: [Buffer]) => {
+      if (discarding) return;
       // The source side of verification comes free with the copy: the exact bytes sent, hashed.
       sum.add(crc32(row[0]));
       const bytes = batcher.addLine(row[0]);
@@ -98,12 +121,30 @@ export function readChunkAsTsv(
       pendingRows += 1;
       pendingBytes += bytes;
     });
-    query.on('error', (error: Error) => stream.destroy(error));
+    query.on('error', (error: Error) => {
+      stream.destroy(error);
+      settle.reject(error);
+    });
     query.on('end', () => {
-      batcher.flush();
-      if (pendingRows > 0) onBatch(pendingRows, pendingBytes);
-      stream.push(null);
+      if (!discarding) {
+        batcher.flush();
+        if (pendingRows > 0) onBatch(pendingRows, pendingBytes);
+        stream.push(null);
+      }
+      settle.resolve();
     });
   }
-  return { stream, counts };
+  return {
+    stream,
+    counts,
+    finished,
+    discard() {
+      if (discarding) return;
+      discarding = true;
+      targetSocket.removeListener('drain', resume);
+      stream.destroy();
+      if (!started) settle.resolve();
+      else resume();
+    },
+  };
 }

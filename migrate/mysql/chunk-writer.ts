@@ -20,14 +20,16 @@ export function loadDataSql(database: string, table: string, columns: readonly C
 }
 
 /**
- * Loads one chunk in its own transaction and records the checkpoint in the same transaction:
- * a crash leaves either the whole chunk and its checkpoint, or neither.
+ * Loads one chunk in its own transaction and runs `inTransaction` (a checksum of what landed, the
+ * checkpoint) in the same transaction before COMMIT: a crash leaves either the whole chunk and its
+ * checkpoint, or neither. Any failure rolls back and is thrown as it came, for the caller's retry
+ * policy to judge (a deadlock, a lock wait timeout and a lost connection are worth another attempt).
  */
 export async function writeChunk(
   target: mysql.Connection,
   sql: string,
   stream: Readable,
-  checkpoint: () => Promise<void>,
+  inTransaction: (loadedRows: number) => Promise<void>,
 ): Promise<number> {
   await target.query('START TRANSACTION');
   try {
@@ -38,7 +40,7 @@ export async function writeChunk(
       const first = (warnings as { Code: number; Message: string }[])[0];
       throw new LoadWarningError(`target warned while loading (${header.warningStatus} warnings), first: ${first?.Code} ${first?.Message}`);
     }
-    await checkpoint();
+    await inTransaction(header.affectedRows);
     await target.query('COMMIT');
     return header.affectedRows;
   } catch (error) {

@@ -1,6 +1,9 @@
 import mysql from 'mysql2/promise';
 import type { MysqlEndpoint } from './connection-url.ts';
 
+/** Every session of this tool says who it is (performance_schema.session_connect_attrs, where enabled). */
+export const PROGRAM_NAME = 'ticketkit-migrate';
+
 export interface ConnectOptions {
   /** Database to select; defaults to none so a missing database can be created first. */
   readonly database?: string;
@@ -26,7 +29,12 @@ export async function connect(endpoint: MysqlEndpoint, options: ConnectOptions =
     decimalNumbers: false,
     timezone: 'Z',
     connectTimeout: 10_000,
+    connectAttributes: { program_name: PROGRAM_NAME },
   });
+  // A session the server drops while idle (KILL, restart, idle timeout) would otherwise be an
+  // unhandled 'error' event that ends the process; the next query on it fails instead, and whoever
+  // sent it decides (retry on a new connection, or report).
+  connection.on('error', () => undefined);
   await connection.query("SET time_zone = '+00:00'");
   return connection;
 }

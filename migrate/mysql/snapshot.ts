@@ -1,6 +1,5 @@
 import type mysql from 'mysql2/promise';
-import type { MysqlEndpoint } from './connection-url.ts';
-import { connect, quoteId } from './connect.ts';
+import { quoteId } from './connect.ts';
 import { prepareReaderSession } from './session.ts';
 
 export type SnapshotLock = 'flush-tables-with-read-lock' | 'lock-tables' | 'none';
@@ -67,17 +66,19 @@ async function readBinlogPosition(coordinator: mysql.Connection): Promise<Pick<S
  * brief global read lock, the binlog position, one consistent-snapshot transaction per reader,
  * unlock. Writers on the source are blocked only for those few milliseconds.
  */
-export async function openSnapshotReaders(
-  endpoint: MysqlEndpoint,
-  database: string,
-  count: number,
-  tables: readonly string[],
-): Promise<SnapshotReaders> {
+export async function openSnapshotReaders(options: {
+  /** Opens a session on the source (with `database` selected when given). */
+  readonly open: (database?: string) => Promise<mysql.Connection>;
+  readonly database: string;
+  readonly count: number;
+  readonly tables: readonly string[];
+}): Promise<SnapshotReaders> {
+  const { open, database, count, tables } = options;
   const readers: mysql.Connection[] = [];
-  const coordinator = await connect(endpoint);
+  const coordinator = await open();
   try {
     for (let i = 0; i < count; i += 1) {
-      const reader = await connect(endpoint, { database });
+      const reader = await open(database);
       readers.push(reader);
       await prepareReaderSession(reader);
     }

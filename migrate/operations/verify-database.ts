@@ -1,7 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { UsageError } from '../errors.ts';
-import { connect } from '../mysql/connect.ts';
 import { planChunks } from '../mysql/chunk-planner.ts';
+import type { ConnectionPair } from '../mysql/connection-pair.ts';
 import { readDatabaseInfo, readTables, selectTables } from '../mysql/schema-reader.ts';
 import { prepareChecksumSession } from '../mysql/session.ts';
 import { openSnapshotReaders, type SnapshotInfo } from '../mysql/snapshot.ts';
@@ -9,7 +9,8 @@ import type { ProgressCounters } from '../progress/counters.ts';
 import { verifyTables, type TableVerification } from './verify-tables.ts';
 import type { DatabasePair } from './database-pair.ts';
 
-export interface VerifyDatabaseOptions extends DatabasePair {
+export interface VerifyDatabaseDeps {
+  readonly connections: Omit<ConnectionPair, 'close'>;
   readonly counters: ProgressCounters;
 }
 
@@ -22,32 +23,31 @@ export interface VerifyReport {
 }
 
 /** The `verify` use case: source (one consistent snapshot) vs target, chunk by chunk, rows named on mismatch. */
-export async function verifyDatabase(options: VerifyDatabaseOptions): Promise<VerifyReport> {
+export async function verifyDatabase(options: DatabasePair, deps: VerifyDatabaseDeps): Promise<VerifyReport> {
   const started = Date.now();
-  const sourceAdmin = await connect(options.source);
-  const targetAdmin = await connect(options.target);
+  const { source, target, openSource, openTarget } = deps.connections;
   const targets: mysql.Connection[] = [];
   try {
-    if (!(await readDatabaseInfo(sourceAdmin, options.sourceDatabase))) {
+    if (!(await readDatabaseInfo(source, options.sourceDatabase))) {
       throw new UsageError(`source database ${options.sourceDatabase} does not exist on ${options.source.display}`);
     }
-    if (!(await readDatabaseInfo(targetAdmin, options.targetDatabase))) {
+    if (!(await readDatabaseInfo(target, options.targetDatabase))) {
       throw new UsageError(`target database ${options.targetDatabase} does not exist on ${options.target.display}`);
     }
-    const { selected, unknown } = selectTables(await readTables(sourceAdmin, options.sourceDatabase), options.include, options.exclude);
+    const { selected, unknown } = selectTables(await readTables(source, options.sourceDatabase), options.include, options.exclude);
     if (unknown.length) throw new UsageError(`no such table in the source: ${unknown.join(', ')}`);
-    const targetTables = new Set((await readTables(targetAdmin, options.targetDatabase)).map((table) => table.name));
+    const targetTables = new Set((await readTables(target, options.targetDatabase)).map((table) => table.name));
     const missingOnTarget = new Set(selected.filter((table) => !targetTables.has(table.name)).map((table) => table.name));
     for (let i = 0; i < options.parallel; i += 1) {
-      const connection = await connect(options.target, { database: options.targetDatabase });
-      await prepareChecksumSession(connection);
+      const connection = await openTarget(options.targetDatabase);
       targets.push(connection);
+      await prepareChecksumSession(connection);
     }
-    const readers = await openSnapshotReaders(options.source, options.sourceDatabase, options.parallel, selected.map((table) => table.name));
+    const readers = await openSnapshotReaders({ open: openSource, database: options.sourceDatabase, count: options.parallel, tables: selected.map((table) => table.name) });
     try {
       const tables = [];
       for (const table of selected) tables.push({ table, chunks: await planChunks(readers.readers[0]!, table, options.chunkRows) });
-      const verification = await verifyTables({ sources: readers.readers, targets, tables, counters: options.counters, missingOnTarget });
+      const verification = await verifyTables({ sources: readers.readers, targets, tables, counters: deps.counters, missingOnTarget });
       return {
         source: options.source.display,
         target: options.target.display,
@@ -59,6 +59,6 @@ export async function verifyDatabase(options: VerifyDatabaseOptions): Promise<Ve
       await readers.close();
     }
   } finally {
-    await Promise.all([sourceAdmin, targetAdmin, ...targets].map((connection) => connection.end().catch(() => undefined)));
+    await Promise.all(targets.map((connection) => connection.end().catch(() => undefined)));
   }
 }

@@ -12,6 +12,8 @@ export interface TableToVerify {
   readonly columns?: readonly ColumnInfo[];
   /** Source checksums already known (computed by the copy from the bytes it sent), by chunk index. */
   readonly sourceChecksums?: ReadonlyMap<number, ChunkChecksum>;
+  /** Target checksums already known (taken in the transaction that loaded the chunk), by chunk index. */
+  readonly targetChecksums?: ReadonlyMap<number, ChunkChecksum>;
 }
 
 export type Verdict = 'match' | 'mismatch';
@@ -86,10 +88,9 @@ export async function verifyTables(input: VerifyInput): Promise<TableVerificatio
     const source = input.sources[worker]!;
     const target = input.targets[worker]!;
     try {
-      const known = item.sourceChecksums?.get(chunk.index);
       const [left, right] = await Promise.all([
-        known ?? chunkChecksum(source, table, chunk, item.columns),
-        chunkChecksum(target, table, chunk, item.columns),
+        item.sourceChecksums?.get(chunk.index) ?? chunkChecksum(source, table, chunk, item.columns),
+        item.targetChecksums?.get(chunk.index) ?? chunkChecksum(target, table, chunk, item.columns),
       ]);
       state.sourceRows += left.rows;
       state.targetRows += right.rows;

@@ -1,24 +1,25 @@
 /**
- * Runs jobs on `workers` workers, each bound to its own connections (worker index passed in).
- * Jobs may be added while running. The first failure stops new jobs; in-flight ones finish.
+ * Runs `run` over `items` on at most `workers` workers, in order of start. Each worker keeps its
+ * index (0 .. workers-1), so it can own connections (a snapshot reader and a target writer, say).
+ * The first failure stops new work; the items in flight finish; then that failure is thrown.
  */
 export async function runWorkerPool<T>(
-  jobs: T[],
+  items: readonly T[],
   workers: number,
-  run: (job: T, worker: number) => Promise<void>,
+  run: (item: T, worker: number) => Promise<void>,
 ): Promise<void> {
+  let next = 0;
   let failure: { error: unknown } | undefined;
   const loop = async (worker: number): Promise<void> => {
-    while (!failure) {
-      const job = jobs.shift();
-      if (job === undefined) return;
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
       try {
-        await run(job, worker);
+        await run(item, worker);
       } catch (error) {
         failure ??= { error };
       }
     }
   };
-  await Promise.all(Array.from({ length: workers }, (_, worker) => loop(worker)));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, (_, worker) => loop(worker)));
   if (failure) throw failure.error;
 }

@@ -1,5 +1,6 @@
 export * from './output-stream.ts';
 export * from './counters.ts';
+export * from './output-stream.ts';
 export * from './rates.ts';
 export * from './reporter.ts';
 export * from './json-reporter.ts';

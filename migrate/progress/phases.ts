@@ -3,8 +3,17 @@ import { ProgressCounters, type ProgressUnit } from './counters.ts';
 import { createReporter } from './create-reporter.ts';
 import type { ProgressReporter } from './reporter.ts';
 
+/** What an operation with several phases reports through: fresh counters per phase, and log lines. */
+export interface PhaseProgress {
+  /** Ends the previous phase's rendering and returns the counters the new phase updates. */
+  start(phase: string): ProgressCounters;
+  /** A line for the person watching (a retry, a warning), without breaking the rendering. */
+  log(line: string): void;
+  end(): void;
+}
+
 /** Runs one reporter per phase of an operation (e.g. copy, then verify), each with fresh counters. */
-export class ProgressPhases {
+export class ProgressPhases implements PhaseProgress {
   private reporter: ProgressReporter | undefined;
 
   constructor(

@@ -1,4 +1,4 @@
-import type { CopyReport } from '../operations/copy-database.ts';
+import type { CopyReport } from '../operations/db/copy-report.ts';
 import type { SnapshotInfo } from '../mysql/snapshot.ts';
 import { formatBytes, formatSeconds } from '../progress/rates.ts';
 import { formatVerification } from './format-verification.ts';
@@ -22,6 +22,12 @@ export function formatCopyReport(report: CopyReport): string {
       report.tables.map((table) => [table.name, table.action, table.rows, formatBytes(table.bytes), table.chunks, table.seconds.toFixed(1), table.verdict]),
     ),
   );
+  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
+  if (report.leftoverSessions) {
+    lines.push(`ended ${report.leftoverSessions.found} session(s) an interrupted run had left on the target (${report.leftoverSessions.killed} killed)`);
+  }
+  const retries = Object.entries(report.retries);
+  if (retries.length > 0) lines.push(`retried: ${retries.map(([reason, count]) => `${count} after ${reason}`).join(', ')}`);
   for (const object of report.objects) {
     lines.push(`${object.status === 'created' ? 'created' : 'NOT CREATED'} ${object.kind} ${object.name}${object.reason ? `: ${object.reason}` : ''}`);
   }

@@ -32,7 +32,7 @@ describe('bin/migrate start-up', () => {
 
     // An edited source (here: a file only the posters command imports) makes the bundle stale.
     const later = new Date(Date.now() + 60_000);
-    await utimes(path.join(root, 'migrate/files/bucket-listing.ts'), later, later);
+    await utimes(path.join(root, 'migrate/s3/bucket-listing.ts'), later, later);
     const fromSources = await cli(root, '--help');
     expect(fromSources.stderr).not.toContain('[bundle]');
     expect(fromSources.stdout).toBe(fromBundle.stdout);

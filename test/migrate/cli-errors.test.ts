@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { testServerUrl } from '../support/database.ts';
-import { runMigrate, spawnMigrate } from './helpers/run-migrate.ts';
+import { MIGRATE_BIN, runMigrate, spawnMigrate } from './helpers/run-migrate.ts';
 
 /** One clear line, no stack trace: the contract for every expected stop. */
 function expectOneLine(stderr: string, pattern: RegExp): void {
@@ -47,6 +51,22 @@ describe('usage and connection errors exit 2 with one line', () => {
     const result = await runMigrate(['plan', '--source', `mysql://${server.username || 'root'}@${server.host}/no_such_db_here`]);
     expect(result.code).toBe(2);
     expectOneLine(result.stderr, /^error: source database no_such_db_here does not exist/);
+  });
+
+  test('posters against AWS without any credentials: exit 2, one line saying what to set', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'tk-no-credentials-'));
+    const from = path.join(home, 'posters');
+    await mkdir(from);
+    await writeFile(path.join(from, 'a.jpg'), Buffer.from('ffd8ffe0', 'hex'));
+    // No AWS_* variables, an empty home (no ~/.aws), no instance metadata: nowhere to find credentials.
+    const env = { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(MIGRATE_BIN, ['posters', '--from', from, '--bucket', 'ticketkit-posters-example'], { env, cwd: home }, (error, _stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      );
+    });
+    expect(result.code).toBe(2);
+    expectOneLine(result.stderr, /^error: no AWS credentials for s3:\/\/ticketkit-posters-example: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE/);
   });
 
   test('the committed executable runs from any directory and exits 2 on bad input', async () => {

@@ -1,8 +1,8 @@
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
-import { listBucket } from '../../migrate/files/bucket-listing.ts';
-import { createS3Client } from '../../migrate/files/s3-client.ts';
-import { parseListObjectsV2 } from '../../migrate/files/list-objects-xml.ts';
+import { listBucket } from '../../migrate/s3/bucket-listing.ts';
+import { createS3Client } from '../../migrate/s3/s3-client.ts';
+import { parseListObjectsV2 } from '../../migrate/s3/list-objects-xml.ts';
 import { createTestBucket, localS3Client } from '../support/s3.ts';
 import { S3_ENV } from './posters/harness.ts';
 

@@ -21,6 +21,12 @@ export interface MariadbServerOptions {
   readonly bufferPoolSize?: string;
   /** @default '48M' */
   readonly redoLogSize?: string;
+  /**
+   * Start with the server's own defaults for every InnoDB size (buffer pool 128M, redo log 96M on
+   * MariaDB 10.11), as a fresh install or a small RDS class has; bufferPoolSize and redoLogSize are ignored.
+   * @default false
+   */
+  readonly serverDefaults?: boolean;
   readonly extraArgs?: readonly string[];
 }
 
@@ -80,8 +86,9 @@ export async function startMariadbServer(options: MariadbServerOptions = {}): Pr
         `--socket=${path.join(base, 'mysqld.sock')}`,
         `--pid-file=${path.join(base, 'mysqld.pid')}`,
         `--log-error=${errorLog}`,
-        `--innodb-buffer-pool-size=${options.bufferPoolSize ?? '128M'}`,
-        `--innodb-log-file-size=${options.redoLogSize ?? '48M'}`,
+        ...(options.serverDefaults
+          ? []
+          : [`--innodb-buffer-pool-size=${options.bufferPoolSize ?? '128M'}`, `--innodb-log-file-size=${options.redoLogSize ?? '48M'}`]),
         '--local-infile=1',
         '--skip-name-resolve',
         ...(options.extraArgs ?? []),

@@ -1,15 +1,15 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ProgressCounters } from '../progress/counters.ts';
-import { listBucket } from './bucket-listing.ts';
-import type { PosterManifest } from './manifest.ts';
+import type { ProgressCounters } from '../../progress/counters.ts';
+import { listBucket } from '../../s3/bucket-listing.ts';
+import type { PosterManifest } from '../../state/poster-manifest.ts';
 import type { KeyStyle } from './object-key.ts';
-import { BufferPool } from './buffer-pool.ts';
-import { runPool } from './pool.ts';
-import type { RetryPolicy } from './retry.ts';
+import { BufferPool } from '../../local/buffer-pool.ts';
+import { runWorkerPool } from '../worker-pool.ts';
+import type { RetryPolicy } from '../../retry/with-retries.ts';
 import { syncFile, type FileSyncContext } from './sync-file.ts';
 import { SyncTally, type FileResult, type SyncReport } from './sync-report.ts';
-import type { VerifyMode } from './verify-object.ts';
-import { walkFiles } from './walk.ts';
+import type { VerifyMode } from '../../s3/verify-object.ts';
+import { walkFiles } from '../../local/walk.ts';
 
 export interface SyncPostersOptions {
   readonly from: string;
@@ -73,7 +73,7 @@ export async function syncPosters(
     onBytes: (sent) => counters?.advance(UPLOAD_TASK, 0, sent),
   };
   const results: FileResult[] = [];
-  await runPool(walk.files, options.concurrency, async (file) => {
+  await runWorkerPool(walk.files, options.concurrency, async (file) => {
     const result = await syncFile(file, context);
     results.push(result);
     if (result.outcome === 'failed') deps.log?.(`failed: ${file.relativePath}: ${result.error}`);

@@ -1,10 +1,11 @@
-import type { OutputStream } from '../progress/output-stream.ts';
 import { formatBytes } from '../progress/rates.ts';
-import type { RewriteReport } from './rewrite/rewrite-poster-keys.ts';
-import type { SyncReport } from './sync-report.ts';
+import type { RewriteReport } from '../operations/posters/rewrite-poster-keys.ts';
+import type { RollbackReport } from '../operations/posters/rollback-poster-keys.ts';
+import type { SyncReport } from '../operations/posters/sync-report.ts';
+import type { VerifyPostersReport } from '../operations/posters/verify-posters.ts';
 
-/** The human-readable end of a run (the JSON report carries the same data). */
-export function printPostersSummary(out: OutputStream, report: SyncReport, rewrite?: RewriteReport): void {
+/** The human-readable end of a `posters` run (the JSON report carries the same data). */
+export function formatPostersReport(report: SyncReport, rewrite?: RewriteReport): string {
   const lines = [
     `${report.dryRun ? 'dry run: ' : ''}${report.files} files (${formatBytes(report.bytes)}) -> s3://${report.bucket}/${report.prefix}`,
     `  uploaded ${report.uploaded} (${formatBytes(report.uploadedBytes)}), unchanged ${report.unchanged}, already there ${report.adopted}` +
@@ -25,5 +26,19 @@ export function printPostersSummary(out: OutputStream, report: SyncReport, rewri
     lines.push(`  undo with --rollback (journal: ${rewrite.journal})`);
   }
   lines.push(`  ${report.seconds.toFixed(1)}s, state in ${report.stateDir}`);
-  out.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The human-readable end of `posters --rollback`. */
+export function formatRollbackReport(report: RollbackReport): string {
+  return `rollback ${report.table}.${report.column}: ${report.restored} restored, ${report.alreadyRestored} already restored, ${report.conflicts.length} changed since (left alone)\n`;
+}
+
+/** The human-readable end of `verify-posters`. */
+export function formatVerifyPostersReport(report: VerifyPostersReport): string {
+  const lines = [`${report.files} files: ${report.matching} match, ${report.mismatches.length} do not`];
+  for (const mismatch of report.mismatches.slice(0, 20)) lines.push(`  ${mismatch.path} -> ${mismatch.key}: ${mismatch.reason}`);
+  if (report.rows) lines.push(`${report.rows.checked} rows with a key: ${report.rows.missingObject.length} point at a missing object`);
+  for (const row of report.rows?.missingObject.slice(0, 20) ?? []) lines.push(`  row ${row.id}: ${row.key} missing`);
+  return `${lines.join('\n')}\n`;
 }

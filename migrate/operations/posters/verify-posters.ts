@@ -1,14 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Connection } from 'mysql2/promise';
-import type { ProgressCounters } from '../progress/counters.ts';
-import { listBucket } from './bucket-listing.ts';
-import { digestFile } from './file-digest.ts';
+import type { ProgressCounters } from '../../progress/counters.ts';
+import { listBucket } from '../../s3/bucket-listing.ts';
+import { digestFile } from '../../local/file-digest.ts';
 import { objectKeyFor, type KeyStyle } from './object-key.ts';
-import { runPool } from './pool.ts';
-import type { RewriteTarget } from './posters-options.ts';
-import { readPosterRows } from './rewrite/poster-table.ts';
-import { verifyObject, type VerifyMode } from './verify-object.ts';
-import { walkFiles } from './walk.ts';
+import { runWorkerPool } from '../worker-pool.ts';
+import { readPosterRows, type RewriteTarget } from '../../mysql/poster-table.ts';
+import { verifyObject, type VerifyMode } from '../../s3/verify-object.ts';
+import { walkFiles } from '../../local/walk.ts';
 
 export interface VerifyPostersReport {
   readonly files: number;
@@ -44,7 +43,7 @@ export async function verifyPosters(
   const mismatches: { path: string; key: string; reason: string }[] = [];
   const verifiedBy = { checksum: 0, download: 0, size: 0 };
   let matching = 0;
-  await runPool(walk.files, options.concurrency, async (file) => {
+  await runWorkerPool(walk.files, options.concurrency, async (file) => {
     const digest = await digestFile(file.absolutePath, options.partSize);
     const key = objectKeyFor(file.relativePath, digest.sha256Hex, options.keyStyle, options.prefix);
     const listed = listing.get(key);

@@ -1,6 +1,13 @@
 import type { Connection, RowDataPacket, ResultSetHeader } from 'mysql2/promise';
-import { CliError } from '../../errors.ts';
-import type { RewriteTarget } from '../posters-options.ts';
+import { CliError } from '../errors.ts';
+
+/** The table and columns whose rows point at the posters (flags --table, --id-column, --path-column, --key-column). */
+export interface RewriteTarget {
+  readonly table: string;
+  readonly idColumn: string;
+  readonly pathColumn: string;
+  readonly keyColumn: string;
+}
 
 export interface PosterRow {
   readonly id: string | number;

@@ -1,7 +1,6 @@
 import type { Connection } from 'mysql2/promise';
-import type { RewriteTarget } from '../posters-options.ts';
-import { setPosterKey } from './poster-table.ts';
-import type { RewriteJournal } from './rewrite-journal.ts';
+import { setPosterKey, type RewriteTarget } from '../../mysql/poster-table.ts';
+import type { RewriteJournal } from '../../state/rewrite-journal.ts';
 
 export interface RollbackReport {
   readonly table: string;

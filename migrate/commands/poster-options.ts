@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
-import { defaultCacheControl, normalisePrefix, type KeyStyle } from './object-key.ts';
-import { defaultStateDir, isInside } from './state-dir.ts';
-import type { VerifyMode } from './verify-object.ts';
+import { MIB, oneOfFlag, parseBytes, wholeNumberFlag } from './option-parsers.ts';
+import { defaultCacheControl, normalisePrefix, type KeyStyle } from '../operations/posters/object-key.ts';
+import { defaultStateDir, isInside } from '../state/poster-state-dir.ts';
+import type { VerifyMode } from '../s3/verify-object.ts';
+import { parseMysqlUrl, requireDatabase, type MysqlEndpoint } from '../mysql/connection-url.ts';
+import type { RewriteTarget } from '../mysql/poster-table.ts';
 
-const MIB = 1024 * 1024;
 
 /** Every default of `posters` and `verify-posters`, in one place. */
 export const POSTER_DEFAULTS = {
@@ -53,12 +55,10 @@ export interface RawPosterOptions {
   rollback?: boolean;
 }
 
-export interface RewriteTarget {
-  readonly url: string;
-  readonly table: string;
-  readonly idColumn: string;
-  readonly pathColumn: string;
-  readonly keyColumn: string;
+/** --rewrite-db and the names of the table and columns to rewrite. */
+export interface RewriteOptions extends RewriteTarget {
+  readonly endpoint: MysqlEndpoint;
+  readonly database: string;
 }
 
 export interface PosterOptions {
@@ -80,7 +80,7 @@ export interface PosterOptions {
   readonly followSymlinks: boolean;
   readonly stateDir: string;
   readonly retries: number;
-  readonly rewrite?: RewriteTarget;
+  readonly rewrite?: RewriteOptions;
   readonly rollback: boolean;
 }
 
@@ -92,7 +92,7 @@ export function parsePosterOptions(raw: RawPosterOptions, env: NodeJS.ProcessEnv
   if (!raw.bucket) throw new UsageError('--bucket NAME is required');
   const from = path.resolve(raw.from);
   const prefix = normalisePrefix(raw.prefix ?? POSTER_DEFAULTS.prefix);
-  const keyStyle = oneOf(raw.keyStyle ?? POSTER_DEFAULTS.keyStyle, ['hashed', 'path'] as const, '--key-style');
+  const keyStyle = oneOfFlag(raw.keyStyle ?? POSTER_DEFAULTS.keyStyle, ['hashed', 'path'] as const, '--key-style');
   const endpoint = raw.endpoint ? parseEndpoint(raw.endpoint) : undefined;
   const stateDir = path.resolve(raw.stateDir ?? defaultStateDir({ from, endpoint, bucket: raw.bucket, prefix }, env));
   if (isInside(stateDir, from)) throw new UsageError(`--state-dir ${stateDir} is inside --from ${from}; keep the manifest outside the files it describes`);
@@ -106,27 +106,27 @@ export function parsePosterOptions(raw: RawPosterOptions, env: NodeJS.ProcessEnv
     prefix,
     endpoint,
     region: raw.region,
-    concurrency: positiveInt(raw.concurrency, POSTER_DEFAULTS.concurrency, '--concurrency'),
+    concurrency: wholeNumberFlag(raw.concurrency, POSTER_DEFAULTS.concurrency, '--concurrency'),
     partSize,
-    queueSize: positiveInt(raw.queueSize, POSTER_DEFAULTS.queueSize, '--queue-size'),
-    memoryBudget: positiveInt(raw.memory, POSTER_DEFAULTS.memoryMiB, '--memory') * MIB,
+    queueSize: wholeNumberFlag(raw.queueSize, POSTER_DEFAULTS.queueSize, '--queue-size'),
+    memoryBudget: wholeNumberFlag(raw.memory, POSTER_DEFAULTS.memoryMiB, '--memory') * MIB,
     keyStyle,
     cacheControl: raw.cacheControl ?? defaultCacheControl(keyStyle),
-    verify: oneOf(raw.verify ?? POSTER_DEFAULTS.verify, ['checksum', 'download', 'size'] as const, '--verify'),
+    verify: oneOfFlag(raw.verify ?? POSTER_DEFAULTS.verify, ['checksum', 'download', 'size'] as const, '--verify'),
     recheck: raw.recheck ?? false,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
     followSymlinks: raw.followSymlinks ?? false,
     stateDir,
-    retries: positiveInt(raw.retries, POSTER_DEFAULTS.retries, '--retries'),
+    retries: wholeNumberFlag(raw.retries, POSTER_DEFAULTS.retries, '--retries'),
     rewrite,
     rollback: raw.rollback ?? false,
   };
 }
 
-function parseRewrite(raw: RawPosterOptions): RewriteTarget {
-  const url = raw.rewriteDb!;
-  if (!/^mysql:\/\//.test(url)) throw new UsageError(`--rewrite-db must be a mysql:// URL, got ${redact(url)}`);
+function parseRewrite(raw: RawPosterOptions): RewriteOptions {
+  const endpoint = parseMysqlUrl(raw.rewriteDb!, '--rewrite-db');
+  const database = requireDatabase(endpoint, '--rewrite-db');
   const names = {
     table: raw.table ?? POSTER_DEFAULTS.table,
     idColumn: raw.idColumn ?? POSTER_DEFAULTS.idColumn,
@@ -136,7 +136,7 @@ function parseRewrite(raw: RawPosterOptions): RewriteTarget {
   for (const [flag, value] of Object.entries(names)) {
     if (!IDENTIFIER.test(value)) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a plain SQL identifier, got ${JSON.stringify(value)}`);
   }
-  return { url, ...names };
+  return { endpoint, database, ...names };
 }
 
 function parseEndpoint(value: string): string {
@@ -147,32 +147,4 @@ function parseEndpoint(value: string): string {
     // reported below
   }
   throw new UsageError(`--endpoint must be an http(s) URL, got ${JSON.stringify(value)}`);
-}
-
-function positiveInt(value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
-  return number;
-}
-
-const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1000, kib: 1024, mb: 1e6, mib: MIB, gb: 1e9, gib: 1024 * MIB };
-
-/** `8388608`, `8MiB`, `5MB`, `5.5MiB`. */
-export function parseBytes(value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback;
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new UsageError(`${flag} must be a size like 8MiB or 8388608, got ${JSON.stringify(value)}`);
-  return Math.round(Number(match[1]) * unit);
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-}
-
-/** A database URL without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }

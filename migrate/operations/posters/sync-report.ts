@@ -1,4 +1,4 @@
-import type { SkippedEntry } from './walk.ts';
+import type { SkippedEntry } from '../../local/walk.ts';
 
 /** Where one local file ended up after a run. */
 export type FileOutcome =

@@ -1,10 +1,9 @@
 import type { Connection } from 'mysql2/promise';
 import type { ProgressCounters } from '../../progress/counters.ts';
-import type { RewriteTarget } from '../posters-options.ts';
-import type { FileResult } from '../sync-report.ts';
+import type { FileResult } from './sync-report.ts';
 import { PosterPathResolver } from './poster-path-resolver.ts';
-import { readPosterRows, setPosterKey } from './poster-table.ts';
-import type { JournalEntry, RewriteJournal } from './rewrite-journal.ts';
+import { readPosterRows, setPosterKey, type RewriteTarget } from '../../mysql/poster-table.ts';
+import type { JournalEntry, RewriteJournal } from '../../state/rewrite-journal.ts';
 
 export interface RewriteReport {
   readonly table: string;

@@ -1,8 +1,8 @@
 import type mysql from 'mysql2/promise';
-import { UsageError } from '../errors.ts';
-import { quoteId } from '../mysql/connect.ts';
-import type { TableInfo } from '../mysql/schema-reader.ts';
-import type { TableCheckpoint } from '../state/checkpoint-store.ts';
+import { UsageError } from '../../errors.ts';
+import { quoteId } from '../../mysql/connect.ts';
+import type { TableInfo } from '../../mysql/schema-reader.ts';
+import type { TableCheckpoint } from '../../state/checkpoint-store.ts';
 
 /** What happens to each selected table: copied from scratch, continued, or already complete. */
 export type TableAction = 'create' | 'continue' | 'complete';

@@ -1,16 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ListedObject } from './bucket-listing.ts';
-import type { BufferPool, PooledBuffer } from './buffer-pool.ts';
-import { sniffContentType } from './content-type.ts';
-import { digestBuffer, digestFile, type FileDigest } from './file-digest.ts';
-import type { ManifestEntry, PosterManifest } from './manifest.ts';
+import type { ListedObject } from '../../s3/bucket-listing.ts';
+import type { BufferPool, PooledBuffer } from '../../local/buffer-pool.ts';
+import { sniffContentType } from '../../local/content-type.ts';
+import { digestBuffer, digestFile, type FileDigest } from '../../local/file-digest.ts';
+import type { ManifestEntry, PosterManifest } from '../../state/poster-manifest.ts';
 import { objectKeyFor, type KeyStyle } from './object-key.ts';
-import { FileChangedError, readFileStable, sameStamp, stampOf, type FileStamp } from './read-file-stable.ts';
-import { classifyError, withRetries, type RetryPolicy } from './retry.ts';
+import { FileChangedError, readFileStable, sameStamp, stampOf, type FileStamp } from '../../local/read-file-stable.ts';
+import { classifyError } from '../../retry/error-class.ts';
+import { withRetries, type RetryPolicy } from '../../retry/with-retries.ts';
 import type { FileResult, SyncTally } from './sync-report.ts';
-import { uploadObject } from './upload-object.ts';
-import { verifyObject, verifyUploadedObject, type VerifyMode } from './verify-object.ts';
-import type { LocalFile } from './walk.ts';
+import { uploadObject } from '../../s3/upload-object.ts';
+import { verifyObject, verifyUploadedObject, type VerifyMode } from '../../s3/verify-object.ts';
+import type { LocalFile } from '../../local/walk.ts';
 
 export interface FileSyncSettings {
   readonly bucket: string;
