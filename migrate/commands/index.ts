@@ -5,8 +5,9 @@ import { verifyCommand } from './verify.ts';
 import { datasetCommand } from './dataset.ts';
 import { postersCommand } from './posters.ts';
 import { verifyPostersCommand } from './verify-posters.ts';
+import { cutoverCommand } from './cutover.ts';
 
 export type { CommandContext, CommandModule, OutputStream } from './command-module.ts';
 
 /** Every subcommand of bin/migrate, in help order. Add a module here to add a command. */
-export const commands: readonly CommandModule[] = [dbCommand, verifyCommand, planCommand, datasetCommand, postersCommand, verifyPostersCommand];
+export const commands: readonly CommandModule[] = [dbCommand, cutoverCommand, verifyCommand, planCommand, datasetCommand, postersCommand, verifyPostersCommand];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import mysql from 'mysql2/promise';
 import { startMariadbServer, type MariadbServer } from '../support/mariadb-server.ts';
+import { waitUntil } from '../support/wait.ts';
 import {
   checksumTables, seedShop, spawnLive, startBinlogSource, startWriter, tableAsHex, waitForCatchUp, waitForLine,
 } from './helpers/follow-fixtures.ts';
@@ -58,7 +59,9 @@ test('changes made during the copy and after it arrive exactly; kill -9 during c
   expect((await first.done).signal).toBe('SIGKILL');
   const [[checkpoint]] = (await targetDb.query("SELECT applied_changes AS n FROM _ticketkit_migrate.follow_state WHERE target_schema = 'shop'")) as unknown as [{ n: number }[]];
   expect(Number(checkpoint!.n)).toBeGreaterThan(0);
-  await new Promise((resolve) => setTimeout(resolve, 300)); // the writer keeps selling while nothing follows
+  // The shop keeps selling while nothing follows.
+  const atKill = burst.committed();
+  await waitUntil('more sales while no follower runs', () => burst.committed() >= atKill + 20);
   await burst.stop();
 
   const resumed = await spawnLive([...args(), '--resume']);

@@ -9,6 +9,18 @@ export async function startBinlogSource(serverId = 11): Promise<MariadbServer> {
   return startMariadbServer({ extraArgs: [...BINLOG_ARGS, `--server-id=${serverId}`] });
 }
 
+/** An application account as on a real monolith: DML only, so read_only stops it. Returns its URL. */
+export async function createAppUser(server: MariadbServer, database: string, user = 'shop_app'): Promise<string> {
+  const db = await mysql.createConnection(server.url);
+  try {
+    await db.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'app-pass'`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, REFERENCES, LOCK TABLES ON \`${database}\`.* TO '${user}'@'%'`);
+  } finally {
+    await db.end();
+  }
+  return server.url.replace('root@', `${user}:app-pass@`) + `/${database}`;
+}
+
 export const SHOP_SCHEMA = `
 CREATE TABLE items (
   id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -80,6 +92,8 @@ export async function seedShop(url: string, rows: number, seed = 1): Promise<voi
 export interface Writer {
   /** Transactions committed so far. */
   readonly committed: () => number;
+  /** Transactions the source refused because it was read-only. */
+  readonly refused: () => number;
   stop(): Promise<void>;
 }
 
@@ -90,6 +104,7 @@ export interface Writer {
 export function startWriter(url: string, seed: number, options: { pauseMs?: number } = {}): Writer {
   let running = true;
   let committed = 0;
+  let refused = 0;
   const done = (async () => {
     const db = await mysql.createConnection({ uri: url });
     try {
@@ -101,6 +116,7 @@ export function startWriter(url: string, seed: number, options: { pauseMs?: numb
       };
       while (running) {
         const dice = next();
+        try {
         await db.query('START TRANSACTION');
         if (dice < 0.35) {
           await db.query(ITEM_INSERT, itemValues(next));
@@ -124,6 +140,13 @@ export function startWriter(url: string, seed: number, options: { pauseMs?: numb
         }
         await db.query('COMMIT');
         committed += 1;
+        } catch (error) {
+          // A read-only source (during and after a cutover) refuses writes: the shop retries later.
+          if ((error as { errno?: number }).errno !== 1290) throw error;
+          await db.query('ROLLBACK');
+          refused += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
       }
     } finally {
@@ -132,6 +155,7 @@ export function startWriter(url: string, seed: number, options: { pauseMs?: numb
   })();
   return {
     committed: () => committed,
+    refused: () => refused,
     async stop() {
       running = false;
       await done;
