@@ -12,6 +12,7 @@ import { legacyCounts } from '../../migrate/fixtures/legacy-rows.ts';
 import { startMariadbServer } from '../../test/support/mariadb-server.ts';
 import { commandExists, measure, median, processCpuSeconds, type Measurement } from './measure.ts';
 import { runApiDemo } from './api-demo.ts';
+import { runLivePhase } from './live-phase.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const scale = Number(process.env.BENCH_SCALE ?? 270);
@@ -56,9 +57,14 @@ interface Tool {
 
 async function main(): Promise<void> {
   const totalRows = await ensureSource();
+  const sourceUrl = `${sourceServer.href.replace(/\/$/, '')}/${sourceDb}`;
+  // BENCH_LIVE=only: just the live phase (copy + follow + cutover under a 2,000 changes/s writer); 0: skip it.
+  if (process.env.BENCH_LIVE === 'only') {
+    await runLivePhase({ sourceUrl, scale });
+    return;
+  }
   const server = await startMariadbServer({ bufferPoolSize: '512M', redoLogSize: '256M' });
   const target = new URL(server.url);
-  const sourceUrl = `${sourceServer.href.replace(/\/$/, '')}/${sourceDb}`;
   const dumpRoot = await mkdtemp(path.join(tmpdir(), 'tk-bench-dump-'));
   const admin = await mysql.createConnection(server.url);
   const resetTarget = async (db: string) => {
@@ -135,6 +141,7 @@ async function main(): Promise<void> {
     await server.stop();
     await rm(dumpRoot, { recursive: true, force: true });
   }
+  if (process.env.BENCH_LIVE !== '0') await runLivePhase({ sourceUrl, scale });
 }
 
 function printTable(totalRows: number, tools: readonly Tool[], results: Map<string, Timed[]>, loads: number[]): void {
