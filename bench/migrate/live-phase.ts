@@ -113,7 +113,8 @@ export async function runLivePhase(options: { sourceUrl: string; scale: number }
     const followerBytes = await bytesBetween(liveDb, snapshot, backlogEnd);
     const catchUpSeconds = (caughtUp - followStarted) / 1000;
 
-    // Steady state: lag as buyers see it, sampled every 100 ms.
+    // Steady state (from 3 s after the backlog is applied): lag as buyers see it, sampled every 100 ms.
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // let the tail of the catch-up drain before measuring
     const probe = await startLagProbe(`${target.url}/legacy`, writer);
     const steadyFrom = { at: Date.now(), changes: writer.changes() };
     await new Promise((resolve) => setTimeout(resolve, STEADY_SECONDS * 1000)); // the measurement window itself

@@ -48,6 +48,29 @@ function operations(table: FollowTable, changes: readonly RowChange[]): Operatio
   return result;
 }
 
+// Key types whose equality is byte equality: rows can be coalesced by key text without a collation.
+const EXACT_KEY_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'date', 'datetime', 'timestamp', 'binary', 'varbinary', 'year']);
+
+/**
+ * When a table's key compares byte for byte, only each row's last operation matters: deletes of
+ * final-deleted keys first, then one REPLACE of the final images (two statements per table per
+ * batch). Safe: at the batch's end no two final images share a unique value (the source enforced
+ * it), so a REPLACE can only remove rows that are themselves deleted or rewritten in this batch.
+ * Keys under a collation ('a' = 'A') keep their order instead.
+ */
+function coalesce(table: FollowTable, operations: readonly Operation[]): Operation[] {
+  const exact = table.key.every((name) => EXACT_KEY_TYPES.has(table.columns.find((column) => column.name === name)?.dataType ?? ''));
+  if (!exact) return [...operations];
+  const last = new Map<string, Operation>();
+  for (const operation of operations) {
+    const key = keyText(table, operation.row);
+    last.delete(key); // re-inserted at the end: the map keeps each key's final operation
+    last.set(key, operation);
+  }
+  const final = [...last.values()];
+  return [...final.filter((operation) => operation.kind === 'delete'), ...final.filter((operation) => operation.kind === 'upsert')];
+}
+
 function* statements(database: string, table: FollowTable, operations: readonly Operation[]): Generator<string> {
   const name = `${quoteId(database)}.${quoteId(table.name)}`;
   const columns = table.columns.map((column) => quoteId(column.name)).join(', ');
@@ -107,7 +130,7 @@ export async function applyChanges(
         touched.set(`${name}\u0000${chunk}`, [name, chunk]);
       }
     }
-    for (const sql of statements(database, table, operations(table, list))) {
+    for (const sql of statements(database, table, coalesce(table, operations(table, list)))) {
       await connection.query(sql);
       count += 1;
     }

@@ -64,6 +64,7 @@ export class BinlogReader {
   private last: BinlogPosition;
   private paused = false;
   private stopped = false;
+  private halted = false;
 
   constructor(private readonly options: BinlogReaderOptions) {
     this.last = options.start;
@@ -118,7 +119,7 @@ export class BinlogReader {
   }
 
   resume(): void {
-    if (!this.paused || this.stopped) return;
+    if (!this.paused || this.stopped || this.halted) return;
     this.paused = false;
     this.zongji.connection?.resume();
   }
@@ -137,7 +138,7 @@ export class BinlogReader {
   }
 
   private handle(event: ZongjiEvent): void {
-    if (this.stopped) return;
+    if (this.stopped || this.halted) return;
     const name = event.getEventName();
     switch (name) {
       case 'mariadbgtid':
@@ -171,6 +172,9 @@ export class BinlogReader {
         const after = this.here();
         this.last = after;
         if (DDL.test(statement) && concerns(statement, event.schema, this.options.database)) {
+          // Nothing after a DDL statement can be decoded against the schema the follower knows.
+          this.halted = true;
+          this.pause();
           this.options.onItem({ kind: 'ddl', statement, before, after });
         } else {
           this.options.onItem({ kind: 'position', at: after });

@@ -222,7 +222,8 @@ export async function followBinlog(input: FollowInput): Promise<FollowReport> {
     const batchLimit = input.batchChanges ?? 5_000;
     for (;;) {
       if (input.signal?.aborted) break;
-      if (readerError) {
+      // A reader error comes after everything it queued: apply that first.
+      if (readerError && !queue.length) {
         const error = readerError;
         readerError = undefined;
         if (error instanceof SchemaChangedError) {
