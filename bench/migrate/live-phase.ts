@@ -66,12 +66,13 @@ export async function runLivePhase(options: { sourceUrl: string; scale: number }
     lines.push(line);
   };
   try {
-    const [live, target, replica] = await Promise.all([
-      startMariadbServer({ bufferPoolSize: '512M', redoLogSize: '256M', extraArgs: ['--log-bin', '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=101'] }),
-      startMariadbServer({ bufferPoolSize: '512M', redoLogSize: '256M' }),
-      startMariadbServer({ bufferPoolSize: '512M', redoLogSize: '256M', extraArgs: ['--server-id=102'] }),
-    ]);
-    servers.push(live, target, replica);
+    // One at a time: parallel mariadb-install-db runs can collide on /tmp temporary table names.
+    const live = await startMariadbServer({ bufferPoolSize: '512M', redoLogSize: '256M', extraArgs: ['--log-bin', '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=101'] });
+    servers.push(live);
+    const target = await startMariadbServer({ bufferPoolSize: '512M', redoLogSize: '256M' });
+    servers.push(target);
+    const replica = await startMariadbServer({ bufferPoolSize: '512M', redoLogSize: '256M', extraArgs: ['--server-id=102'] });
+    servers.push(replica);
     const liveDb = await mysql.createConnection(live.url);
     const counts = legacyCounts(options.scale);
     log('live: loading the legacy database into a binlog-enabled source...');
