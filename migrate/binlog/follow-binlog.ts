@@ -1,19 +1,16 @@
-import type mysql from 'mysql2/promise';
 import { ConnectionError, UsageError } from '../errors.ts';
 import { connect } from '../mysql/connect.ts';
 import type { MysqlEndpoint } from '../mysql/connection-url.ts';
-import { readTables, type TableInfo } from '../mysql/schema-reader.ts';
-import { CheckpointStore } from '../state/checkpoint-store.ts';
 import { applyChanges } from './batch-applier.ts';
-import { comparePositions, formatPosition, type BinlogPosition } from './binlog-position.ts';
+import { formatPosition, type BinlogPosition } from './binlog-position.ts';
+import { ChangeQueue } from './change-queue.ts';
 import { BinlogReader, SchemaChangedError } from './binlog-reader.ts';
 import { ddlStop, FollowStoppedError } from './follow-errors.ts';
 import { RateWindow, type FollowProgress } from './follow-progress.ts';
 import { FollowStateStore } from './follow-state.ts';
-import { followTable, type FollowTable } from './follow-table.ts';
+import { loadFollowedTables, prepareApplierSession } from './follow-setup.ts';
 import { isConnectionLost, isRetryable, withRetries } from './retry.ts';
-import { readRowIdentities } from './row-identity.ts';
-import type { BinlogItem, RowChange } from './row-change.ts';
+import type { RowChange } from './row-change.ts';
 
 export interface FollowInput {
   readonly source: MysqlEndpoint;
@@ -49,29 +46,6 @@ export interface FollowReport {
 
 const PROGRESS_MS = 1_000;
 
-async function prepareApplierSession(connection: mysql.Connection): Promise<void> {
-  // Unique checks stay on: REPLACE relies on them. Foreign keys off: tables are applied in batch
-  // order per table, not across tables, and the source already enforced them.
-  await connection.query(
-    "SET SESSION foreign_key_checks = 0, sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00', net_read_timeout = 600, net_write_timeout = 600",
-  );
-  await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-}
-
-function columnsText(table: TableInfo): string {
-  return table.columns.map((column) => `${column.name} ${column.columnType}`).join(', ');
-}
-
-/** Source and target must have the same columns before rows are applied (a DDL not yet applied shows here). */
-function schemaDifferences(source: readonly TableInfo[], target: readonly TableInfo[]): string[] {
-  const targets = new Map(target.map((table) => [table.name, table]));
-  return source.flatMap((table) => {
-    const other = targets.get(table.name);
-    if (!other) return [`${table.name} is missing on the target`];
-    return columnsText(table) === columnsText(other) ? [] : [`${table.name} has different columns on the target`];
-  });
-}
-
 /**
  * The follow step: streams the source's binlog from the checkpoint (or `start`) and applies every
  * row change of the followed tables to the target in batches, each batch and its checkpoint in
@@ -95,24 +69,10 @@ export async function followBinlog(input: FollowInput): Promise<FollowReport> {
       await store.startFollowing(target, input.start);
       state = (await store.load(target))!;
     }
-    const names = new Set(state.tables);
-    const sourceTables = (await readTables(sourceControl, input.sourceDatabase)).filter((table) => names.has(table.name));
-    const targetTables = (await readTables(target, input.targetDatabase)).filter((table) => names.has(table.name));
-    const differences = schemaDifferences(sourceTables, targetTables);
-    if (differences.length) {
-      const pending = state.pendingDdl ? ` (the DDL at ${formatPosition(state.applied)} is not applied to the target yet: ${state.pendingDdl.replace(/\s+/g, ' ').slice(0, 200)})` : '';
-      throw new FollowStoppedError(`source and target schemas differ: ${differences.join('; ')}${pending}`);
-    }
-    if (state.phase === 'ddl') await store.resumeAfterDdl(target);
-    const identities = await readRowIdentities(sourceControl, input.sourceDatabase, sourceTables);
-    const plans = await new CheckpointStore(input.stateSchema, input.targetDatabase).load(target).catch(() => new Map());
-    const tables = new Map<string, FollowTable>(
-      sourceTables.map((table) => [table.name, followTable(table, identities.get(table.name) ?? table.primaryKey, plans.get(table.name)?.chunks ?? [{ index: 0 }])]),
-    );
+    const { names, sourceTables, tables } = await loadFollowedTables({ ...input, state, store, target, sourceControl });
     const recorded = new Set([...(await store.loadTouched(target))].flatMap(([table, chunks]) => [...chunks].map((chunk) => `${table}\u0000${chunk}`)));
 
-    const queue: BinlogItem[] = [];
-    let queuedChanges = 0;
+    const queue = new ChangeQueue();
     let readerError: Error | undefined;
     let wake: (() => void) | undefined;
     const notify = () => {
@@ -130,10 +90,7 @@ export async function followBinlog(input: FollowInput): Promise<FollowReport> {
         start: from,
         onItem: (item) => {
           queue.push(item);
-          if (item.kind === 'transaction') {
-            queuedChanges += item.changes.length;
-            if (queuedChanges > maxQueued) reader?.pause();
-          }
+          if (queue.pendingChanges > maxQueued) reader?.pause();
           notify();
         },
         onError: (error) => {
@@ -156,12 +113,7 @@ export async function followBinlog(input: FollowInput): Promise<FollowReport> {
     let readerRestarts = 0;
     const rate = new RateWindow();
 
-    const lagSeconds = (): number => {
-      const oldest = queue.find((item) => item.kind === 'transaction' && item.changes.length > 0);
-      if (!oldest || oldest.kind !== 'transaction') return 0;
-      const origin = Math.min(oldest.receivedAt, oldest.eventTimeMs + 1_000);
-      return Math.max(0, (Date.now() - origin) / 1000);
-    };
+    const lagSeconds = () => queue.lagSeconds();
     const report = async () => {
       lastProgress = Date.now();
       if (!input.onProgress) return;
@@ -174,7 +126,7 @@ export async function followBinlog(input: FollowInput): Promise<FollowReport> {
       }
       input.onProgress({
         lagSeconds: Math.round(lagSeconds() * 1000) / 1000,
-        eventsBehind: queuedChanges,
+        eventsBehind: queue.pendingChanges,
         eventsPerSecond: rate.perSecond(),
         applied: appliedChanges,
         ...(bytesBehind !== undefined ? { bytesBehind } : {}),
@@ -233,8 +185,7 @@ export async function followBinlog(input: FollowInput): Promise<FollowReport> {
         readerRestarts += 1;
         if (readerRestarts > 5 || !isRetryable(error)) throw new ConnectionError(`reading the source's binlog failed: ${error.message}`);
         await reader?.stop().catch(() => undefined);
-        queue.length = 0;
-        queuedChanges = 0;
+        queue.clear();
         await new Promise((resolve) => setTimeout(resolve, 500 * readerRestarts));
         await startReader(applied);
         continue;
@@ -252,42 +203,20 @@ export async function followBinlog(input: FollowInput): Promise<FollowReport> {
         });
         continue;
       }
-      // Take whole transactions up to the batch size; a DDL item ends the batch before it.
-      const changes: RowChange[] = [];
-      let end: BinlogPosition | undefined;
-      let ddl: Extract<BinlogItem, { kind: 'ddl' }> | undefined;
       const lag = lagSeconds();
       await refreshCutover();
-      while (queue.length && changes.length < batchLimit) {
-        const item = queue[0]!;
-        if (item.kind === 'ddl') {
-          if (changes.length === 0) {
-            ddl = item;
-            queue.shift();
-          }
-          break;
-        }
-        queue.shift();
-        if (item.kind === 'position') {
-          end = item.at;
-          continue;
-        }
-        queuedChanges -= item.changes.length;
-        if (cutoverAt && item.changes.length && comparePositions(item.end, cutoverAt) > 0) {
-          writesAfterCutover += 1;
-          input.onError?.(
-            `the source was written after the cutover position ${formatPosition(cutoverAt)}: a transaction ending at ${item.end.file}:${item.end.position} changed ${item.changes.length} rows (not applied)`,
-          );
-          continue;
-        }
-        changes.push(...item.changes);
-        end = item.end;
+      const batch = queue.take(batchLimit, cutoverAt);
+      for (const item of batch.late) {
+        writesAfterCutover += 1;
+        input.onError?.(
+          `the source was written after the cutover position ${formatPosition(cutoverAt!)}: a transaction ending at ${item.end.file}:${item.end.position} changed ${item.changes.length} rows (not applied)`,
+        );
       }
-      if (queuedChanges < maxQueued / 2) reader?.resume();
-      if (end) await commitBatch(changes, end, lag);
-      if (ddl) {
-        await store.stopAtDdl(target, ddl.statement, ddl.after);
-        throw ddlStop(ddl.statement, ddl.before);
+      if (queue.pendingChanges < maxQueued / 2) reader?.resume();
+      if (batch.end) await commitBatch(batch.changes, batch.end, lag);
+      if (batch.ddl) {
+        await store.stopAtDdl(target, batch.ddl.statement, batch.ddl.after);
+        throw ddlStop(batch.ddl.statement, batch.ddl.before);
       }
       if (Date.now() - lastProgress >= PROGRESS_MS) await report();
     }
