@@ -4,6 +4,8 @@ const mysqlCodes = new Set([
   'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_LOCK_WAIT_TIMEOUT',
   'ER_LOCK_DEADLOCK', 'ER_SERVER_SHUTDOWN', 'ER_QUERY_INTERRUPTED', 'ER_CONNECTION_KILLED',
   'ER_CLIENT_INTERACTION_TIMEOUT', 'ER_QUERY_TIMEOUT',
+  // read_only: a database being cut over (bin/migrate cutover) or failing over refuses writes for a while.
+  'ER_OPTION_PREVENTS_STATEMENT',
 ]);
 
 /** Messages of ioredis when Redis is down or slow (it has no error codes for these). */

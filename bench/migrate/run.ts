@@ -12,6 +12,7 @@ import { legacyCounts } from '../../migrate/fixtures/legacy-rows.ts';
 import { startMariadbServer, type MariadbServerOptions } from '../../test/support/mariadb-server.ts';
 import { commandExists, measure, median, processCpuSeconds, type Measurement } from './measure.ts';
 import { runApiDemo } from './api-demo.ts';
+import { runLivePhase } from './live-phase.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const scale = Number(process.env.BENCH_SCALE ?? 270);
@@ -87,6 +88,11 @@ async function main(): Promise<void> {
   const totalRows = await ensureSource();
   const targets: TargetServer[] = [];
   const sourceUrl = `${sourceServer.href.replace(/\/$/, '')}/${sourceDb}`;
+  // BENCH_LIVE=only: just the live phase (copy + follow + cutover under a 2,000 changes/s writer); 0: skip it.
+  if (process.env.BENCH_LIVE === 'only') {
+    await runLivePhase({ sourceUrl, scale });
+    return;
+  }
   const dumpRoot = await mkdtemp(path.join(tmpdir(), 'tk-bench-dump-'));
   const resetTarget = async (target: TargetServer, db: string) => {
     await target.admin.query(`DROP DATABASE IF EXISTS \`${db}\``);
@@ -172,6 +178,7 @@ async function main(): Promise<void> {
     for (const target of targets) await target.stop();
     await rm(dumpRoot, { recursive: true, force: true });
   }
+  if (process.env.BENCH_LIVE !== '0') await runLivePhase({ sourceUrl, scale });
 }
 
 function baselineOf(results: Map<string, Timed[]>): { name: string; list: Timed[] } {

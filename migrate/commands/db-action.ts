@@ -14,10 +14,16 @@ export interface DbOptions extends DatabasePairOptions {
   verify: boolean;
   deferIndexes: boolean;
   stateSchema: string;
+  follow?: boolean;
+  serverId?: number;
 }
 
 /** Runs `bin/migrate db` (loaded only when that command is chosen, to keep start-up fast). */
 export async function runDb(options: DbOptions, context: CommandContext): Promise<void> {
+  // --follow: binlog preconditions before anything is copied, then the catch-up after the verification.
+  const follow = options.follow ? await import('../binlog/db-follow.ts') : undefined;
+  const prepared = follow ? await follow.prepareDbFollow(options) : undefined;
+  if (prepared?.skipCopy) return follow!.runDbFollow(options, prepared, undefined, context);
   const pair = databasePair(options);
   const progress = new ProgressPhases({ json: options.json ?? false, stdout: context.stdout, stderr: context.stderr, unit: 'rows' });
   const connections = await openConnectionPair(pair.source, pair.target);
@@ -32,6 +38,7 @@ export async function runDb(options: DbOptions, context: CommandContext): Promis
         verify: options.verify,
         deferIndexes: options.deferIndexes,
         stateSchema: options.stateSchema,
+        follow: options.follow ?? false,
       },
       { connections, progress },
     );
@@ -42,5 +49,6 @@ export async function runDb(options: DbOptions, context: CommandContext): Promis
   if (options.json) context.stdout.write(`${JSON.stringify({ type: 'report', command: 'db', ...report })}\n`);
   else context.stdout.write(formatCopyReport(report));
   const mismatch = report.verification ? mismatchSummary(report.verification) : undefined;
-  if (mismatch) throw new MismatchError(mismatch);
+  if (mismatch && !prepared?.catchUpRepairs(report)) throw new MismatchError(mismatch);
+  if (prepared && !options.dryRun) await follow!.runDbFollow(options, prepared, report, context);
 }

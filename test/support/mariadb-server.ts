@@ -71,6 +71,8 @@ export async function startMariadbServer(options: MariadbServerOptions = {}): Pr
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
     `--user=${user}`,
+    // Its own tmpdir: parallel bootstraps in the shared /tmp collided on temporary table names.
+    `--tmpdir=${base}`,
   ]);
   for (let attempt = 0; ; attempt += 1) {
     const port = await freePort();
@@ -86,6 +88,7 @@ export async function startMariadbServer(options: MariadbServerOptions = {}): Pr
         `--socket=${path.join(base, 'mysqld.sock')}`,
         `--pid-file=${path.join(base, 'mysqld.pid')}`,
         `--log-error=${errorLog}`,
+        `--tmpdir=${base}`,
         ...(options.serverDefaults
           ? []
           : [`--innodb-buffer-pool-size=${options.bufferPoolSize ?? '128M'}`, `--innodb-log-file-size=${options.redoLogSize ?? '48M'}`]),
