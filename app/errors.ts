@@ -1,4 +1,4 @@
-import { queuePath, queueRequiredMessage } from '../edge/waiting-room/core.ts';
+import { queuePath, queueRequiredMessage } from '../shared/waiting-room.ts';
 
 /**
  * Every error code the API answers with, and its HTTP status. The body is always

@@ -1,8 +1,8 @@
-import { admissionCookieName, placeCookieName, queuePath } from '../../edge/waiting-room/core.ts';
+import { admissionCookieName, placeCookieName, queuePath } from '../../shared/waiting-room.ts';
 import type { AppContext } from './context.ts';
 
 /**
- * The waiting room's cookies carry tokens signed by the API (edge/waiting-room/core.ts), so they are not signed
+ * The waiting room's cookies carry tokens signed by the API (shared/waiting-room.ts), so they are not signed
  * again with the session keys: the CloudFront Function verifies them as they are. httpOnly, SameSite=Lax, Secure
  * exactly when the request is HTTPS.
  */

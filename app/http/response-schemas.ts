@@ -4,7 +4,7 @@ import type { EventView, SeatView } from '../services/browse-events.ts';
 import type { Hold } from '../services/hold-seats.ts';
 import type { HoldView } from '../services/manage-hold.ts';
 import type { Order } from '../infra/mysql/orders.ts';
-import type { QueueView } from '../../edge/waiting-room/core.ts';
+import type { QueueView } from '../../shared/waiting-room.ts';
 import type { WaitingRoomView } from '../services/configure-waiting-room.ts';
 
 /**

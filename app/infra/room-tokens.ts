@@ -7,12 +7,12 @@ import {
   type Admission,
   type Hmac,
   type Place,
-} from '../../edge/waiting-room/core.ts';
+} from '../../shared/waiting-room.ts';
 
 const hmac: Hmac = (key, data) => createHmac('sha256', key).update(data).digest('base64url');
 
 /**
- * Signs and checks the waiting room's tokens (edge/waiting-room/core.ts) with HMAC-SHA256: the first key signs,
+ * Signs and checks the waiting room's tokens (shared/waiting-room.ts) with HMAC-SHA256: the first key signs,
  * any key verifies, so keys rotate. The CloudFront Function verifies with the same keys, which the publisher
  * writes to the KeyValueStore; without WAITING_ROOM_TOKEN_KEYS they are derived from the session keys, so a
  * published key never reveals a session key.

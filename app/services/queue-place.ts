@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { estimateAhead, waitingView, type QueueView, type RoomRecord } from '../../edge/waiting-room/core.ts';
+import { estimateAhead, waitingView, type QueueView, type RoomRecord } from '../../shared/waiting-room.ts';
 import type { Deps } from '../deps.ts';
 import { errors } from '../errors.ts';
 import type { PlaceResult, RoomActivity, RoomMirror } from '../infra/redis/room-store.ts';

@@ -10,7 +10,7 @@ export const functionCodeLimit = 10_240;
  * inside handler.js. `@ticketkit/constructs` ships this string; test/edge/ runs it against sample events.
  */
 export function buildWaitingRoomFunction(): string {
-  const core = readFileSync(new URL('./core.ts', import.meta.url), 'utf8');
+  const core = readFileSync(new URL('../../shared/waiting-room.ts', import.meta.url), 'utf8');
   const handler = readFileSync(new URL('./handler.js', import.meta.url), 'utf8');
   const { outputText } = ts.transpileModule(core, {
     compilerOptions: { target: ts.ScriptTarget.ES2017, module: ts.ModuleKind.ESNext, removeComments: true },

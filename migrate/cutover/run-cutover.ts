@@ -43,6 +43,9 @@ export interface CutoverReport {
 
 class Aborted extends Error {}
 
+/** ER_LOCK_WAIT_TIMEOUT */
+const LOCK_WAIT_TIMEOUT = 1205;
+
 /** Refuses before touching the source unless a live follower is close behind. */
 function checkFollower(state: FollowState | undefined, alive: boolean, input: CutoverInput): FollowState {
   if (!state) throw new UsageError(`no follower checkpoint for ${input.targetDatabase} on the target: start bin/migrate db ... --follow first`);
@@ -91,6 +94,7 @@ export async function runCutover(input: CutoverInput): Promise<CutoverReport> {
     let bypass: BypassSession[] = [];
     let verification: TableVerification[] = [];
     let chunks = 0;
+    let requested = false;
     try {
       await setReadOnly(sourceAdmin, true);
       input.log?.('cutover: source read_only=1');
@@ -99,7 +103,13 @@ export async function runCutover(input: CutoverInput): Promise<CutoverReport> {
       final = await readSourcePosition(sourceAdmin);
       if (!final) throw new Aborted('binary logging is off on the source');
       bypass = await bypassSessions(sourceAdmin);
-      await store.setCutover(targetAdmin, 'requested', final);
+      // A stalled follower can hold its checkpoint row locked mid-batch: wait for it no longer than the budget.
+      await targetAdmin.query(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.ceil(input.maxDowntimeSeconds - elapsed()))}`);
+      await store.setCutover(targetAdmin, 'requested', final).catch((error: { errno?: number }) => {
+        if (error.errno !== LOCK_WAIT_TIMEOUT) throw error;
+        throw new Aborted(`the ${input.maxDowntimeSeconds} s downtime budget ran out before the follower reached ${formatPosition(final!)} (the follower holds its checkpoint locked: is it stalled?)`);
+      });
+      requested = true;
       input.log?.(`cutover: writes stopped at ${formatPosition(final)}, waiting for the follower`);
       for (;;) {
         const current = await store.load(targetAdmin);
@@ -136,7 +146,11 @@ export async function runCutover(input: CutoverInput): Promise<CutoverReport> {
       const downtimeSeconds = elapsed();
       await unlockWrites(sourceAdmin).catch(() => undefined);
       await setReadOnly(sourceAdmin, wasReadOnly).catch(() => undefined);
-      await store.setCutover(targetAdmin, 'aborted').catch(() => undefined);
+      // The source sells again already, so here the follower is waited for as long as the server allows.
+      if (requested) {
+        await targetAdmin.query('SET SESSION innodb_lock_wait_timeout = DEFAULT').catch(() => undefined);
+        await store.setCutover(targetAdmin, 'aborted').catch(() => undefined);
+      }
       if (!(error instanceof Aborted)) throw error;
       return {
         outcome: 'aborted',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admissionCookieName, placeCookieName } from '../../edge/waiting-room/core.ts';
+import { admissionCookieName, placeCookieName } from '../../shared/waiting-room.ts';
 import { RoomTokens } from '../../app/infra/room-tokens.ts';
 import { joinQueue } from '../../app/services/queue-place.ts';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';

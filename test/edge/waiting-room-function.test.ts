@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import * as espree from 'espree';
 import { describe, expect, it } from 'vitest';
 import { buildWaitingRoomFunction, functionCodeLimit } from '../../edge/waiting-room/build.ts';
-import { arrivalScores, type RoomRecord } from '../../edge/waiting-room/core.ts';
+import { arrivalScores, type RoomRecord } from '../../shared/waiting-room.ts';
 import { RoomTokens } from '../../app/infra/room-tokens.ts';
 import { contractProblems } from '../support/contract.ts';
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
   // A steady writer through the application's own (unprivileged) account, from before the copy on.
   writer = startWriter(appUrl, 3, { pauseMs: 5 });
   follower = await spawnLive(['db', '--source', `${source.url}/shop`, '--target', `${target.url}/shop`, '--chunk-rows', '50', '--follow', '--json']);
-  await waitForLine(follower.stdout, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.applied) > 0, 'the follower applying changes');
+  await waitForLine(follower, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.applied) > 0, 'the follower applying changes');
 }, 180_000);
 
 afterAll(async () => {
@@ -57,8 +57,8 @@ test('a cutover whose verification fails is undone: the source is writable again
   // The shop sells again, and the follower still applies (the source's next change repairs the row).
   const committed = writer.committed();
   await sourceDb.query("UPDATE shop.pairs SET total = total + 1 WHERE region = 'us'");
+  await waitUntil('the shop to sell again', () => writer.committed() > committed);
   await waitForCatchUp(sourceDb, targetDb, 'shop');
-  expect(writer.committed()).toBeGreaterThan(committed);
   expect((await targetDb.query("SELECT total FROM shop.pairs WHERE region = 'us'"))[0]).not.toEqual([{ total: '999.00' }]);
 });
 
@@ -74,6 +74,22 @@ test('a cutover whose deadline passes (the follower cannot catch up) is undone: 
     await waitUntil('the shop to sell again', () => writer.committed() > committed);
   } finally {
     follower.child.kill('SIGCONT');
+  }
+  await waitForCatchUp(sourceDb, targetDb, 'shop');
+});
+
+test('a follower stalled inside a batch (its checkpoint row locked) holds the cutover no longer than its budget: undone, the source is writable again', async () => {
+  const stalled = await mysql.createConnection(target.url);
+  await stalled.query('BEGIN');
+  await stalled.query('SELECT * FROM _ticketkit_migrate.follow_state WHERE target_schema = ? FOR UPDATE', ['shop']);
+  try {
+    const aborted = await runMigrate([...cutoverArgs(), '--max-downtime', '2s']);
+    expect(aborted.code).toBe(1);
+    expect(aborted.stderr).toMatch(/^error: cutover aborted: the 2 s downtime budget ran out before the follower reached .*holds its checkpoint locked.*the source is writable again\n$/);
+    expect(await readOnly()).toBe(0);
+  } finally {
+    await stalled.query('ROLLBACK');
+    await stalled.end();
   }
   await waitForCatchUp(sourceDb, targetDb, 'shop');
 });
@@ -103,7 +119,7 @@ test('under a steady writer: writes stop, the follower applies the rest, changed
 
   // A privileged write after the cutover is reported by the follower, not applied.
   await sourceDb.query("INSERT INTO shop.pairs VALUES ('zz', 'late', 1.00)");
-  const error = await waitForLine(follower.stdout, (line) => line.type === 'error' && line.phase === 'follow', 'the follower reporting the late write');
+  const error = await waitForLine(follower, (line) => line.type === 'error' && line.phase === 'follow', 'the follower reporting the late write');
   expect(String(error.message)).toMatch(/written after the cutover position/);
   expect((await targetDb.query("SELECT COUNT(*) AS n FROM shop.pairs WHERE region = 'zz'"))[0]).toEqual([{ n: 0 }]);
   follower.child.kill('SIGINT');

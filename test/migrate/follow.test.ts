@@ -39,12 +39,12 @@ test('changes made during the copy and after it arrive exactly; kill -9 during c
   const writer = startWriter(`${source.url}/shop`, 7);
   const first = await spawnLive(args());
   try {
-    const progress = await waitForLine(first.stdout, (line) => line.type === 'progress' && line.phase === 'follow', 'the follow phase');
+    const progress = await waitForLine(first, (line) => line.type === 'progress' && line.phase === 'follow', 'the follow phase');
     expect(progress).toEqual(expect.objectContaining({ lagSeconds: expect.any(Number), eventsBehind: expect.any(Number), eventsPerSecond: expect.any(Number) }));
-    const report = (await waitForLine(first.stdout, (line) => line.type === 'report', 'the copy report')) as { tables: { verdict: string }[] };
+    const report = (await waitForLine(first, (line) => line.type === 'report', 'the copy report')) as { tables: { verdict: string }[] };
     expect(report.tables.every((table) => table.verdict === 'match')).toBe(true);
     const before = writer.committed();
-    await waitForLine(first.stdout, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.applied) > 0, 'changes applied by the follower');
+    await waitForLine(first, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.applied) > 0, 'changes applied by the follower');
     expect(writer.committed()).toBeGreaterThan(before);
   } finally {
     await writer.stop();
@@ -54,7 +54,7 @@ test('changes made during the copy and after it arrive exactly; kill -9 during c
 
   // kill -9 while a burst is being applied, write more, then resume.
   const burst = startWriter(`${source.url}/shop`, 8);
-  await waitForLine(first.stdout, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.eventsPerSecond) > 0 && Number(line.applied) > 50, 'the burst being applied');
+  await waitForLine(first, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.eventsPerSecond) > 0 && Number(line.applied) > 50, 'the burst being applied');
   first.child.kill('SIGKILL');
   expect((await first.done).signal).toBe('SIGKILL');
   const [[checkpoint]] = (await targetDb.query("SELECT applied_changes AS n FROM _ticketkit_migrate.follow_state WHERE target_schema = 'shop'")) as unknown as [{ n: number }[]];
@@ -65,7 +65,7 @@ test('changes made during the copy and after it arrive exactly; kill -9 during c
   await burst.stop();
 
   const resumed = await spawnLive([...args(), '--resume']);
-  await waitForLine(resumed.stdout, (line) => line.type === 'progress' && line.phase === 'follow', 'the resumed follow');
+  await waitForLine(resumed, (line) => line.type === 'progress' && line.phase === 'follow', 'the resumed follow');
   // The copy is not repeated: the first JSON line of a resumed follow is the follower's.
   expect(resumed.stdout()).not.toContain('"phase":"copy"');
   await waitForCatchUp(sourceDb, targetDb, 'shop');
@@ -81,7 +81,7 @@ test('changes made during the copy and after it arrive exactly; kill -9 during c
 
 test('DDL in the binlog stops the follower with the statement and position; after the engineer applies it, --resume --follow goes on', async () => {
   const follower = await spawnLive([...args(), '--resume']);
-  await waitForLine(follower.stdout, (line) => line.type === 'progress' && line.phase === 'follow', 'the follow phase');
+  await waitForLine(follower, (line) => line.type === 'progress' && line.phase === 'follow', 'the follow phase');
   await sourceDb.query("INSERT INTO shop.pairs VALUES ('ap', 'x', 1.00)");
   await sourceDb.query('ALTER TABLE shop.pairs ADD COLUMN note VARCHAR(20) NULL');
   await sourceDb.query("INSERT INTO shop.pairs VALUES ('ap', 'y', 2.00, 'after the DDL')");

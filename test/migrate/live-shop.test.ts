@@ -88,10 +88,10 @@ test('the monolith keeps selling while it is copied, followed and cut over; ever
 
   // Copy, verify and follow while buyers keep buying.
   follower = await spawnLive(['db', '--source', `${source.url}/tickets`, '--target', `${target.url}/tickets`, '--follow', '--json', '--chunk-rows', '200']);
-  const copied = await waitForLine(follower.stdout, (line) => line.type === 'report', 'the copy report');
+  const copied = await waitForLine(follower, (line) => line.type === 'report', 'the copy report');
   expect((copied.tables as { verdict: string }[]).every((table) => table.verdict === 'match')).toBe(true);
   const salesAtCopy = shop.sales.length;
-  await waitForLine(follower.stdout, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.applied) > 20, 'the follower applying purchases');
+  await waitForLine(follower, (line) => line.type === 'progress' && line.phase === 'follow' && Number(line.applied) > 20, 'the follower applying purchases');
   await waitUntil('sales during the catch-up', () => shop.sales.length >= salesAtCopy + 20);
 
   // Cut over under load, then repoint the buyers at an API on the target.

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { roomActive } from '../../../edge/waiting-room/core.ts';
+import { roomActive } from '../../../shared/waiting-room.ts';
 import type { Deps } from '../../deps.ts';
 import { errors } from '../../errors.ts';
 import { roomRecord } from '../../services/queue-place.ts';

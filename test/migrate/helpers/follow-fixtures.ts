@@ -191,17 +191,20 @@ export async function waitForCatchUp(source: mysql.Connection, target: mysql.Con
   }, timeoutMs, 50);
 }
 
-/** Resolves with the first JSON line of a child's stdout that matches. */
-export function waitForLine(stdout: () => string, match: (line: Record<string, unknown>) => boolean, what: string, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+/** Resolves with the first JSON line of a running bin/migrate's stdout that matches; fails at once, with its stderr, if it exits first. */
+export function waitForLine(migrate: MigrateProcess, match: (line: Record<string, unknown>) => boolean, what: string, timeoutMs = 120_000): Promise<Record<string, unknown>> {
   let found: Record<string, unknown> | undefined;
   return waitUntil(what, () => {
-    for (const text of stdout().split('\n')) {
+    for (const text of migrate.stdout().split('\n')) {
       if (!text.startsWith('{')) continue;
       const line = JSON.parse(text) as Record<string, unknown>;
       if (match(line)) {
         found = line;
         return true;
       }
+    }
+    if (migrate.child.exitCode !== null || migrate.child.signalCode !== null) {
+      throw new Error(`bin/migrate ended (${migrate.child.exitCode ?? migrate.child.signalCode}) before ${what}: ${migrate.stderr().trim().slice(-2000)}`);
     }
     return false;
   }, timeoutMs, 50).then(() => found!);

@@ -9,5 +9,6 @@ CREATE TABLE waiting_rooms (
   admission_ttl_seconds     INT UNSIGNED NOT NULL COMMENT 'an admission unused or idle this long lapses',
   updated_at                DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (event_id),
-  CONSTRAINT fk_waiting_rooms_event FOREIGN KEY (event_id) REFERENCES events (id) ON DELETE CASCADE
+  -- No ON DELETE action: changes a cascade makes are not in the binlog, so `bin/migrate db --follow` refuses them.
+  CONSTRAINT fk_waiting_rooms_event FOREIGN KEY (event_id) REFERENCES events (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

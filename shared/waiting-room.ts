@@ -1,5 +1,6 @@
-// The waiting room's shared core: token format, which requests it gates, and what a waiting buyer is told.
-// The API imports it; tools/build-edge-function.mjs strips the types and `export`s and concatenates it into
+// The waiting room's core, shared by the API and the CloudFront Function: token format, which requests it gates,
+// and what a waiting buyer is told.
+// The API imports it; edge/waiting-room/build.ts strips the types and `export`s and concatenates it into
 // the CloudFront Function (cloudfront-js-2.0), so it keeps to what that runtime runs: ES5.1 plus const/let,
 // arrow functions and template literals. No imports, classes, optional chaining, `??`, spread, destructuring,
 // for-of or default parameters; every dependency (HMAC, the clock) is passed in.
