@@ -43,6 +43,9 @@ export interface CutoverReport {
 
 class Aborted extends Error {}
 
+/** A live follower reports at least every second; this much silence means it is stalled (or its host is overloaded). */
+const FOLLOWER_SILENCE_SECONDS = 10;
+
 /** ER_LOCK_WAIT_TIMEOUT */
 const LOCK_WAIT_TIMEOUT = 1205;
 
@@ -52,7 +55,7 @@ function checkFollower(state: FollowState | undefined, alive: boolean, input: Cu
   if (state.phase !== 'follow') throw new UsageError(`the follower is not following (phase ${state.phase}${state.pendingDdl ? `: stopped at DDL ${state.pendingDdl.slice(0, 120)}` : ''})`);
   if (state.cutover?.state === 'done') throw new UsageError(`already cut over at ${formatPosition(state.cutover.position)}`);
   if (!alive) throw new UsageError('no follower is running for this target: start bin/migrate db ... --resume --follow, then cut over');
-  if ((state.heartbeatAgeSeconds ?? Infinity) > 5) throw new UsageError(`the follower has not reported for ${Math.round(state.heartbeatAgeSeconds ?? 0)} s`);
+  if ((state.heartbeatAgeSeconds ?? Infinity) > FOLLOWER_SILENCE_SECONDS) throw new UsageError(`the follower has not reported for ${Math.round(state.heartbeatAgeSeconds ?? 0)} s`);
   if ((state.lagSeconds ?? Infinity) >= input.maxLagSeconds) {
     throw new UsageError(`the follower is ${state.lagSeconds?.toFixed(2)} s behind (must be under ${input.maxLagSeconds} s): wait and try again`);
   }

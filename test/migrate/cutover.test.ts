@@ -79,12 +79,19 @@ test('a cutover whose deadline passes (the follower cannot catch up) is undone: 
 });
 
 test('a follower stalled inside a batch (its checkpoint row locked) holds the cutover no longer than its budget: undone, the source is writable again', async () => {
+  // Stall it right after it reported, so the cutover still finds it alive when it starts.
+  await waitUntil('a fresh follower heartbeat', async () => {
+    const [[row]] = (await targetDb.query(
+      "SELECT TIMESTAMPDIFF(MICROSECOND, heartbeat_at, NOW(3)) / 1e6 AS age FROM _ticketkit_migrate.follow_state WHERE target_schema = 'shop'",
+    )) as unknown as [{ age: string }[]];
+    return Number(row!.age) < 0.5;
+  }, 30_000, 20);
   const stalled = await mysql.createConnection(target.url);
   await stalled.query('BEGIN');
   await stalled.query('SELECT * FROM _ticketkit_migrate.follow_state WHERE target_schema = ? FOR UPDATE', ['shop']);
   try {
     const aborted = await runMigrate([...cutoverArgs(), '--max-downtime', '2s']);
-    expect(aborted.code).toBe(1);
+    expect(aborted.code, aborted.stderr).toBe(1);
     expect(aborted.stderr).toMatch(/^error: cutover aborted: the 2 s downtime budget ran out before the follower reached .*holds its checkpoint locked.*the source is writable again\n$/);
     expect(await readOnly()).toBe(0);
   } finally {

@@ -32,6 +32,7 @@ export class Buyer {
     baseUrl: string,
     method: string,
     path: string,
+    /** timeoutMs: a request unanswered this long counts as dropped (generous: the suite shares two cores). */
     options: { json?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
   ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
@@ -44,7 +45,7 @@ export class Buyer {
         method,
         headers,
         body: options.json === undefined ? undefined : JSON.stringify(options.json),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       });
       for (const cookie of response.headers.getSetCookie()) {
         const [pair = ''] = cookie.split(';');
