@@ -43,7 +43,7 @@ export function loadBalancerMonitoring(loadBalancer: elbv2.ApplicationLoadBalanc
           {
             alarmFriendlyName: 'UnhealthyHosts',
             metric: metric('UnHealthyHostCount', 'Maximum', targets, 'Unhealthy targets'),
-            addAlarm: atLeast(1, { evaluationPeriods: 5, description: 'An API instance fails its health check (/health/ready: MySQL and Redis reachable) for 5 minutes.' }),
+            addAlarm: atLeast(1, { evaluationPeriods: 5, description: 'An API instance fails its health check (/readyz: MySQL and Redis reachable) for 5 minutes.' }),
           },
           {
             alarmFriendlyName: 'TargetResponseTimeP99',
