@@ -13,6 +13,8 @@ export * from './secure-bucket.ts';
 export * from './log-encryption-key.ts';
 export * from './app-instance-policy.ts';
 export * from './ticketing-platform.ts';
+export * from './monitoring.ts';
+export * from './buyer-path-canary.ts';
 export * from './api-artifact.ts';
 export * from './ticketing-platform-stack.ts';
 export * from './edge-stack.ts';

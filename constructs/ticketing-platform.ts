@@ -2,9 +2,11 @@ import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
@@ -13,6 +15,7 @@ import { apiEnvironment, apiSettings, type ApiSettingsProps } from './api-enviro
 import { Cache } from './cache.ts';
 import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { Database } from './database.ts';
+import { PlatformMonitoring } from './monitoring.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import type { OnSaleWindow } from './on-sale-schedule.ts';
 import { PlatformDomain } from './platform-domain.ts';
@@ -80,6 +83,15 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
    * @default { project: 'ticketkit', environment: 'production' or 'development', owner: 'unassigned' }
    */
   readonly tags?: { [key: string]: string };
+  /** Email addresses that receive every alarm (and the Auto Scaling notifications). @default none */
+  readonly alarmEmails?: readonly string[];
+  /** Other subscribers of the notifications topic (a pager's HTTPS endpoint, a chat Lambda). @default none */
+  readonly alarmSubscriptions?: readonly sns.ITopicSubscription[];
+  /**
+   * CloudWatch namespace of the API's business metrics (its METRICS_NAMESPACE): one per environment, so a
+   * development stack's failures never page for production. @default 'Ticketkit/' + the stack name
+   */
+  readonly metricsNamespace?: string;
 }
 
 /** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
@@ -106,6 +118,10 @@ export class TicketingPlatform extends Construct {
   public readonly appLogGroup: logs.LogGroup;
   /** The site and origin names, certificates and records; none without a domainName (development). */
   public readonly domain?: PlatformDomain;
+  /** The dashboard, every alarm (notifying `webTier.notificationsTopic`) and the buyer-path canary. */
+  public readonly monitoring: PlatformMonitoring;
+  /** Namespace of the API's business metrics. */
+  public readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: TicketingPlatformProps) {
     super(scope, id);
@@ -217,25 +233,29 @@ export class TicketingPlatform extends Construct {
 
     this.grantAppRole();
     const region = Stack.of(this).region;
+    this.metricsNamespace = props.metricsNamespace ?? `Ticketkit/${Stack.of(this).stackName}`;
     addApiBootCommands(this.webTier.userData, {
       bundle: this.apiBundle,
       region,
-      environment: apiEnvironment({
-        port: net.appPort,
-        region,
-        bucketName: this.cdn.bucket.bucketName,
-        publicUrl: this.siteUrl,
-        adminEmail: props.adminEmail ?? `admin@${this.domain?.domainName ?? 'example.com'}`,
-        // X-Forwarded-For ends "<viewer>, <CloudFront edge>": trusting two hops is only safe while the load balancer admits CloudFront alone.
-        trustedProxies: net.loadBalancerIngress.fromInternet ? 1 : 2,
-        holdTtl: props.holdTtl,
-        maxSeatsPerUser: props.maxSeatsPerUser,
-        passwordHashCost: props.passwordHashCost,
-        holdRateLimitPerUser: props.holdRateLimitPerUser,
-        holdRateLimitPerIp: props.holdRateLimitPerIp,
-        loginRateLimitPerIp: props.loginRateLimitPerIp,
-        registerRateLimitPerIp: props.registerRateLimitPerIp,
-      }),
+      environment: {
+        ...apiEnvironment({
+          port: net.appPort,
+          region,
+          bucketName: this.cdn.bucket.bucketName,
+          publicUrl: this.siteUrl,
+          adminEmail: props.adminEmail ?? `admin@${this.domain?.domainName ?? 'example.com'}`,
+          // X-Forwarded-For ends "<viewer>, <CloudFront edge>": trusting two hops is only safe while the load balancer admits CloudFront alone.
+          trustedProxies: net.loadBalancerIngress.fromInternet ? 1 : 2,
+          holdTtl: props.holdTtl,
+          maxSeatsPerUser: props.maxSeatsPerUser,
+          passwordHashCost: props.passwordHashCost,
+          holdRateLimitPerUser: props.holdRateLimitPerUser,
+          holdRateLimitPerIp: props.holdRateLimitPerIp,
+          loginRateLimitPerIp: props.loginRateLimitPerIp,
+          registerRateLimitPerIp: props.registerRateLimitPerIp,
+        }),
+        METRICS_NAMESPACE: this.metricsNamespace,
+      },
       databaseSecretArn: this.database.secret.secretArn,
       databaseHost: this.database.endpointAddress,
       databasePort: String(this.database.endpointPort),
@@ -251,7 +271,37 @@ export class TicketingPlatform extends Construct {
       port: net.appPort,
       nodeMajorVersion: props.nodeMajorVersion,
     });
+    this.monitoring = this.monitor(props);
     this.addOutputs();
+  }
+
+  /** The dashboard and alarms of every tier, on the topic that already carries the Auto Scaling notifications. */
+  private monitor(props: TicketingPlatformProps): PlatformMonitoring {
+    return new PlatformMonitoring(this, 'Monitoring', {
+      production: isProduction(props),
+      topic: this.webTier.notificationsTopic,
+      topicKey: this.webTier.notificationsKey,
+      alarmEmails: props.alarmEmails,
+      alarmSubscriptions: props.alarmSubscriptions,
+      loadBalancer: this.webTier.loadBalancer,
+      targetGroup: this.webTier.targetGroup,
+      autoScalingGroup: this.webTier.autoScalingGroup,
+      databaseInstance: this.database.instance,
+      databaseReplicas: this.database.readReplicas,
+      // The class the Database construct chose (its default, or the prop): a lazy value until resolved.
+      databaseInstanceClass: Stack.of(this).resolve((this.database.instance.node.defaultChild as rds.CfnDBInstance).dbInstanceClass) as string,
+      databaseProxyName: this.database.proxy?.dbProxyName,
+      cacheReplicationGroup: this.cache.replicationGroup,
+      cacheClusterMode: this.cache.clusterMode,
+      distributionId: this.cdn.distribution.distributionId,
+      webAcls: [
+        { webAcl: this.webTier.webAcl.webAcl, name: 'LoadBalancerWebAcl' },
+        ...(this.cdn.webAcl ? [{ webAcl: this.cdn.webAcl.webAcl, name: 'CloudFrontWebAcl' }] : []),
+      ],
+      metricsNamespace: this.metricsNamespace,
+      siteUrl: this.siteUrl,
+      canaryAccessLogsBucket: this.cdn.logsBucket,
+    });
   }
 
   /** `https://` address of the site: its domain name, or the distribution's. */
@@ -275,7 +325,7 @@ export class TicketingPlatform extends Construct {
       RedisAuthSecretArn: [this.cache.authToken.secretArn, 'Secrets Manager secret with the Redis AUTH token'],
       PosterBucket: [this.cdn.bucket.bucketName, 'S3 bucket of the posters (under posters/) and the buyer page'],
       ApiLogGroup: [this.appLogGroup.logGroupName, 'CloudWatch log group of the API instances'],
-      NotificationsTopic: [this.webTier.notificationsTopic.topicArn, 'SNS topic of the Auto Scaling notifications'],
+      NotificationsTopic: [this.webTier.notificationsTopic.topicArn, 'SNS topic of the alarms and Auto Scaling notifications: subscribe the on-call here'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
   }

@@ -93,9 +93,13 @@ afterAll(() => {
 });
 
 describe('@ticketkit/constructs installed in a fresh cdk init app', () => {
-  it('brings none of the API, CLI or build packages: only itself, on aws-cdk-lib, constructs and cdk-nag as peers', () => {
+  it('brings none of the API, CLI or build packages: only itself and cdk-monitoring-constructs, on aws-cdk-lib, constructs and cdk-nag as peers', () => {
     const installed = JSON.parse(readFileSync(join(app, 'node_modules', '@ticketkit', 'constructs', 'package.json'), 'utf8')) as Record<string, unknown>;
-    expect(installed['dependencies']).toBeUndefined();
+    // PlatformMonitoring's dashboard and alarm factory; it depends on nothing but the same peers.
+    expect(Object.keys(installed['dependencies'] as object)).toEqual(['cdk-monitoring-constructs']);
+    const monitoring = JSON.parse(readFileSync(join(app, 'node_modules', 'cdk-monitoring-constructs', 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(monitoring['dependencies']).toBeUndefined();
+    expect(Object.keys(monitoring['peerDependencies'] as object).sort()).toEqual(['aws-cdk-lib', 'constructs']);
     expect(Object.keys(installed['peerDependencies'] as object).sort()).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs']);
     expect(FORBIDDEN.filter((name) => existsSync(join(app, 'node_modules', name)))).toEqual([]);
     const size = (name: string) => directorySize(join(app, 'node_modules', name));
