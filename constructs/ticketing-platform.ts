@@ -19,6 +19,7 @@ import { PlatformDomain } from './platform-domain.ts';
 import { PosterCdn } from './poster-cdn.ts';
 import { isProduction, removalPolicyFor } from './platform-defaults.ts';
 import { ThreeTierNetwork } from './three-tier-network.ts';
+import { WaitingRoom } from './waiting-room.ts';
 import { WebTier } from './web-tier.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
@@ -80,6 +81,18 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
    * @default { project: 'ticketkit', environment: 'production' or 'development', owner: 'unassigned' }
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * AWS WAF's CAPTCHA JavaScript integration URL (WAF console, Application integration): with
+   * `wafCaptchaApiKey`, the buyer page solves a CAPTCHA before joining a waiting room, the web ACL created here
+   * requires it on the join (with `cloudFrontWebAclArn`, set the EdgeStack's `waitingRoomCaptcha`), and the
+   * site's CSP allows the integration's origin. @default - no CAPTCHA on the join
+   */
+  readonly wafCaptchaScriptUrl?: string;
+  /**
+   * The CAPTCHA API key for the site's domain (`aws wafv2 create-api-key --scope CLOUDFRONT --token-domains <domain>`).
+   * AWS documents it as public (the page embeds it), so it is a plain variable, not a secret. @default - none
+   */
+  readonly wafCaptchaApiKey?: string;
 }
 
 /** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
@@ -104,6 +117,8 @@ export class TicketingPlatform extends Construct {
   public readonly adminPassword: secretsmanager.Secret;
   public readonly apiBundle: s3assets.Asset;
   public readonly appLogGroup: logs.LogGroup;
+  /** The waiting room's KeyValueStore, edge function, token keys and stall alarm. */
+  public readonly waitingRoom: WaitingRoom;
   /** The site and origin names, certificates and records; none without a domainName (development). */
   public readonly domain?: PlatformDomain;
 
@@ -180,6 +195,7 @@ export class TicketingPlatform extends Construct {
       rateLimitKey: 'FORWARDED_IP',
       requiredHeader: { name: ORIGIN_VERIFY_HEADER, value: originVerifyValue },
     });
+    this.waitingRoom = new WaitingRoom(this, 'WaitingRoom', { encryptionKey: this.secretsKey, removalPolicy, alarmTopic: this.webTier.notificationsTopic });
     this.cdn = new PosterCdn(this, 'Cdn', {
       production,
       domainName: this.domain?.domainName,
@@ -190,6 +206,8 @@ export class TicketingPlatform extends Construct {
       webAclArn: props.cloudFrontWebAclArn,
       siteDirectory: props.siteDirectory,
       apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyValue },
+      waitingRoomFunction: this.waitingRoom.function,
+      captchaScriptUrl: props.wafCaptchaScriptUrl,
     });
     this.domain?.routeTo(this.cdn.distribution, this.webTier.loadBalancer);
 
@@ -220,7 +238,8 @@ export class TicketingPlatform extends Construct {
     addApiBootCommands(this.webTier.userData, {
       bundle: this.apiBundle,
       region,
-      environment: apiEnvironment({
+      // The API's tuned settings, then the waiting room's store and the WAF CAPTCHA integration.
+      environment: Object.assign(apiEnvironment({
         port: net.appPort,
         region,
         bucketName: this.cdn.bucket.bucketName,
@@ -235,7 +254,7 @@ export class TicketingPlatform extends Construct {
         holdRateLimitPerIp: props.holdRateLimitPerIp,
         loginRateLimitPerIp: props.loginRateLimitPerIp,
         registerRateLimitPerIp: props.registerRateLimitPerIp,
-      }),
+      }), waitingRoomEnvironment(this.waitingRoom, props)),
       databaseSecretArn: this.database.secret.secretArn,
       databaseHost: this.database.endpointAddress,
       databasePort: String(this.database.endpointPort),
@@ -246,6 +265,7 @@ export class TicketingPlatform extends Construct {
       redisPort: String(this.cache.port),
       sessionKeysSecretArn: this.sessionKeys.secretArn,
       adminPasswordSecretArn: this.adminPassword.secretArn,
+      waitingRoomTokenKeysSecretArn: this.waitingRoom.tokenKeys.secretArn,
       logGroupName: this.appLogGroup.logGroupName,
       bootSql: this.database.binlogRetentionSql,
       port: net.appPort,
@@ -280,19 +300,30 @@ export class TicketingPlatform extends Construct {
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
   }
 
-  /** The instances read their four secrets, read/write posters, fetch the bundle and write their log group: nothing else. */
+  /** The instances read their five secrets, publish the waiting rooms to the edge, read/write posters, fetch the bundle and write their log group: nothing else. */
   private grantAppRole(): void {
     const policy = new AppInstancePolicy(this, 'AppPolicy', {
-      secrets: [this.database.secret, this.cache.authToken, this.sessionKeys, this.adminPassword],
+      secrets: [this.database.secret, this.cache.authToken, this.sessionKeys, this.adminPassword, this.waitingRoom.tokenKeys],
       secretKeys: [this.database.encryptionKey, this.cache.encryptionKey, this.secretsKey],
       posterBucket: this.cdn.bucket,
       posterKey: this.cdn.encryptionKey,
       posterPrefix: 'posters/',
       bundle: this.apiBundle,
       logGroup: this.appLogGroup,
+      keyValueStores: [this.waitingRoom.store],
     });
     this.webTier.role.addManagedPolicy(policy.policy);
   }
+}
+
+/** WAITING_ROOM_KVS_ARN, and WAF_CAPTCHA_SCRIPT_URL with WAF_CAPTCHA_API_KEY, which the API takes together or not at all. */
+function waitingRoomEnvironment(room: WaitingRoom, props: TicketingPlatformProps): Record<string, string> {
+  if (Boolean(props.wafCaptchaScriptUrl) !== Boolean(props.wafCaptchaApiKey)) {
+    throw new Error('TicketingPlatform: wafCaptchaScriptUrl and wafCaptchaApiKey go together (the integration URL and the API key for the site domain, from the WAF console or `aws wafv2 create-api-key`); pass both or neither.');
+  }
+  const environment = { ...room.apiEnvironment };
+  if (props.wafCaptchaScriptUrl && props.wafCaptchaApiKey) Object.assign(environment, { WAF_CAPTCHA_SCRIPT_URL: props.wafCaptchaScriptUrl, WAF_CAPTCHA_API_KEY: props.wafCaptchaApiKey });
+  return environment;
 }
 
 /** The platform's names and certificates, validated against what production needs; none in development without a domain. */
