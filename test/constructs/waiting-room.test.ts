@@ -1,4 +1,4 @@
-import type { App, Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,13 +8,14 @@ import { EdgeStack } from '../../constructs/edge-stack.ts';
 import { NAG_PACK_NAMES } from '../../constructs/nag/acknowledge.ts';
 import { addNagPacks } from '../../constructs/nag/packs.ts';
 import { readValidationSummary } from '../../constructs/nag/validation-summary.ts';
+import { readPlatformEnvironment } from '../../constructs/platform-environment.ts';
 import { PosterCdn } from '../../constructs/poster-cdn.ts';
 import { TicketingPlatform } from '../../constructs/ticketing-platform.ts';
 import { FUNCTION_CODE_LIMIT_BYTES, WAITING_ROOM_PATH_PATTERNS, WaitingRoom } from '../../constructs/waiting-room.ts';
 import { WAITING_ROOM_JOIN_PATH } from '../../constructs/web-acl.ts';
 import { contentSecurityPolicyWithCaptcha } from '../../shared/content-security-policy.ts';
 import { buildWaitingRoomFunction } from '../../edge/waiting-room/build.ts';
-import { logicalId, newStack, testApiArtifact } from './support/cdk-app.ts';
+import { committedContext, logicalId, newStack, testApiArtifact } from './support/cdk-app.ts';
 
 const captchaScriptUrl = 'https://0123456789ab.us-east-1.captcha-sdk.awswaf.com/0123456789ab/jsapi.js';
 
@@ -225,5 +226,18 @@ describe('the waiting room in TicketingPlatform', () => {
     expect(() => new TicketingPlatform(newStack(), 'Platform', { apiArtifact: testApiArtifact(), production: false, wafCaptchaScriptUrl: captchaScriptUrl })).toThrow(
       /wafCaptchaScriptUrl and wafCaptchaApiKey go together/,
     );
+  });
+});
+
+describe('the CAPTCHA settings in cdk.json', () => {
+  const withDev = (settings: Record<string, unknown>) => {
+    const environments = committedContext()['ticketkit:environments'] as Record<string, Record<string, unknown>>;
+    return new App({ context: { 'ticketkit:environments': { dev: { ...environments['dev'], ...settings } } } }).node;
+  };
+
+  it('reads the integration URL and API key together, and refuses one without the other or a URL that is not https', () => {
+    expect(readPlatformEnvironment(withDev({ wafCaptchaScriptUrl: captchaScriptUrl, wafCaptchaApiKey: 'key' }), 'dev')).toMatchObject({ wafCaptchaScriptUrl: captchaScriptUrl, wafCaptchaApiKey: 'key' });
+    expect(() => readPlatformEnvironment(withDev({ wafCaptchaScriptUrl: captchaScriptUrl }), 'dev')).toThrow(/ticketkit:environments.dev.wafCaptchaApiKey goes with wafCaptchaScriptUrl/);
+    expect(() => readPlatformEnvironment(withDev({ wafCaptchaScriptUrl: 'http://x.example/jsapi.js', wafCaptchaApiKey: 'key' }), 'dev')).toThrow(/ticketkit:environments.dev.wafCaptchaScriptUrl/);
   });
 });
