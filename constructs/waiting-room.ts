@@ -106,7 +106,7 @@ export class WaitingRoom extends Construct {
     } else {
       acknowledge(
         this.stallAlarm,
-        complianceRules('CloudWatchAlarmAction', ['NIST.800.53.R5']),
+        complianceRules('CloudWatchAlarmAction', ['NIST.800.53.R5', 'HIPAA.Security']),
         'No alarmTopic was given to WaitingRoom: the stall alarm is shown in the console and on dashboards; pass alarmTopic to be notified.',
       );
     }

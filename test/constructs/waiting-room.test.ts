@@ -75,6 +75,21 @@ describe('WaitingRoom', () => {
   });
 });
 
+describe('WaitingRoom under the four packs', () => {
+  it('has no open finding on its own, without a topic (the actionless alarm acknowledged) and with one', () => {
+    const stack = newStack();
+    const app = stack.node.scope as App;
+    new WaitingRoom(stack, 'Room');
+    new WaitingRoom(stack, 'NotifiedRoom', { alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:111111111111:operators') });
+    addNagPacks(app);
+    app.synth();
+    const summaries = readValidationSummary(app.outdir);
+    for (const summary of summaries) expect(summary.unacknowledged.filter((finding) => finding.includes('Room/')), summary.plugin).toEqual([]);
+    const alarmAcks = summaries.flatMap((s) => s.acknowledged).filter((a) => a.id.endsWith('CloudWatchAlarmAction'));
+    expect(alarmAcks.map((a) => a.path.split('/')[1])).toEqual(['Room', 'Room']); // NIST and HIPAA
+  });
+});
+
 describe('the waiting room on the distribution', () => {
   it('runs the function on viewer requests of /api/events/* and /api/holds/*, ahead of /api/* and with its origin and policies', () => {
     const stack = newStack();
