@@ -19,6 +19,8 @@ export interface ApiBootOptions {
   readonly redisPort: string;
   readonly sessionKeysSecretArn: string;
   readonly adminPasswordSecretArn: string;
+  /** The secret read into WAITING_ROOM_TOKEN_KEYS. @default - none: the API derives the room's keys from SESSION_KEYS */
+  readonly waitingRoomTokenKeysSecretArn?: string;
   readonly logGroupName: string;
   /** SQL run once per boot with the master credentials (idempotent), e.g. binlog retention. */
   readonly bootSql?: string;
@@ -36,8 +38,8 @@ const HOME = '/opt/ticketkit';
 const APP = `${HOME}/app`;
 const ENV_FILE = '/run/ticketkit/env';
 
-/** The names of the variables resolved from secrets at start, never in the template. */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'SESSION_KEYS', 'ADMIN_PASSWORD'] as const;
+/** The names of the variables resolved from secrets at start, never in the template (the last one when its secret is given). */
+export const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'SESSION_KEYS', 'ADMIN_PASSWORD', 'WAITING_ROOM_TOKEN_KEYS'] as const;
 
 /**
  * Appends the API's boot steps to `userData`: install Node (no npm: the artifact carries its dependencies)
@@ -115,11 +117,13 @@ function resolveEnvScript(o: ApiBootOptions): string {
     `redis_token=$(${secret(o.redisTokenSecretArn)})`,
     `session_keys=$(${secret(o.sessionKeysSecretArn)})`,
     `admin_password=$(${secret(o.adminPasswordSecretArn)})`,
+    ...(o.waitingRoomTokenKeysSecretArn ? [`waiting_room_token_keys=$(${secret(o.waitingRoomTokenKeysSecretArn)})`] : []),
     `cat > ${ENV_FILE}.next <<ENV`,
     `DATABASE_URL="mysql://$db_user:$db_password@${o.databaseHost}:${o.databasePort}/${o.databaseName}?ssl=${o.databaseSsl}"`,
     `REDIS_URL="rediss://:$redis_token@${o.redisHost}:${o.redisPort}/0"`,
     'SESSION_KEYS="$session_keys"',
     'ADMIN_PASSWORD="$admin_password"',
+    ...(o.waitingRoomTokenKeysSecretArn ? ['WAITING_ROOM_TOKEN_KEYS="$waiting_room_token_keys"'] : []),
     'ENV',
     `mv ${ENV_FILE}.next ${ENV_FILE}`,
   ].join('\n');

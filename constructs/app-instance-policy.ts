@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,6 +18,8 @@ export interface AppInstancePolicyProps {
   readonly posterPrefix: string;
   readonly bundle: s3assets.Asset;
   readonly logGroup: logs.ILogGroup;
+  /** CloudFront KeyValueStores the API's waiting-room publisher writes (describe for the ETag, then UpdateKeys). @default - none */
+  readonly keyValueStores?: readonly cloudfront.IKeyValueStore[];
 }
 
 /**
@@ -68,6 +71,15 @@ export class AppInstancePolicy extends Construct {
           },
         }),
         new iam.PolicyStatement({ sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [props.logGroup.logGroupArn] }),
+        ...(props.keyValueStores?.length
+          ? [
+              new iam.PolicyStatement({
+                sid: 'PublishWaitingRooms',
+                actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:UpdateKeys'],
+                resources: props.keyValueStores.map((store) => store.keyValueStoreArn),
+              }),
+            ]
+          : []),
       ],
     });
     acknowledge(

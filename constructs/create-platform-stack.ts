@@ -33,6 +33,7 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
           production: environment.production,
           domainName: hostedZoneAttributes && !environment.certificateArn ? environment.domainName : undefined,
           hostedZoneAttributes,
+          waitingRoomCaptcha: Boolean(environment.wafCaptchaScriptUrl),
           tags: costAllocationTags(environment.production, { environment: environment.name }),
         });
   if (edge) applyTags(edge, edge.tags.tagValues());
@@ -62,5 +63,7 @@ export function createPlatformStack(scope: Construct, environment: PlatformEnvir
     rdsProxy: environment.rdsProxy,
     cacheNodeType: environment.redisNodeType,
     allowedCountries: environment.allowedCountries,
+    wafCaptchaScriptUrl: environment.wafCaptchaScriptUrl,
+    wafCaptchaApiKey: environment.wafCaptchaApiKey,
   });
 }

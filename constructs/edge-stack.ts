@@ -14,6 +14,11 @@ export interface EdgeStackProps extends StackProps {
   readonly production?: boolean;
   /** WAF rate-based rule of the distribution: requests per client IP per 5 minutes. @default 2000 */
   readonly rateLimitPer5Minutes?: number;
+  /**
+   * A CAPTCHA on the waiting room's join (WebAcl `waitingRoomCaptcha`), accepting tokens for `domainName`: set
+   * it with the platform's WAF CAPTCHA integration (TicketingPlatform `wafCaptchaScriptUrl`). @default false
+   */
+  readonly waitingRoomCaptcha?: boolean;
 }
 
 /**
@@ -38,6 +43,8 @@ export class EdgeStack extends Stack {
       scope: 'CLOUDFRONT',
       rateLimitPer5Minutes: props.rateLimitPer5Minutes,
       removalPolicy: removalPolicyFor(production),
+      waitingRoomCaptcha: props.waitingRoomCaptcha,
+      tokenDomains: props.waitingRoomCaptcha && props.domainName ? [props.domainName] : undefined,
     });
     if (props.domainName && props.hostedZoneAttributes) {
       const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', props.hostedZoneAttributes);

@@ -23,6 +23,7 @@ export * from './managed-policy-role.ts';
 export * from './api-environment.ts';
 export * from './api-user-data.ts';
 export * from './on-sale-schedule.ts';
+export * from './waiting-room.ts';
 export * from './cost-allocation-tags.ts';
 export * from './platform-defaults.ts';
 export * from './nag/acknowledge.ts';

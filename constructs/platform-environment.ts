@@ -30,8 +30,15 @@ const environmentSchema = z
     readReplicas: z.number().int(),
     rdsProxy: z.boolean(),
     allowedCountries: z.array(z.string()).optional(),
+    /** AWS WAF's CAPTCHA JavaScript integration URL and API key (not secret): a CAPTCHA on the waiting room's join. */
+    wafCaptchaScriptUrl: z.url({ protocol: /^https$/ }).optional(),
+    wafCaptchaApiKey: z.string().min(1).optional(),
   })
   .strict()
+  .refine((environment) => Boolean(environment.wafCaptchaScriptUrl) === Boolean(environment.wafCaptchaApiKey), {
+    path: ['wafCaptchaApiKey'],
+    message: 'goes with wafCaptchaScriptUrl: set both (from the WAF console, Application integration) or neither',
+  })
   .refine((environment) => Boolean(environment.hostedZoneId) === Boolean(environment.zoneName), {
     path: ['zoneName'],
     message: 'goes with hostedZoneId: set both (the zone of domainName) or neither',

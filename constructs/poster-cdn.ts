@@ -11,6 +11,7 @@ import { acknowledgePosterCdnFindings } from './poster-cdn-findings.ts';
 import { createSecureBucket } from './secure-bucket.ts';
 import { SiteDeployment, singlePageAppRewrite } from './site-deployment.ts';
 import { siteResponseHeaders } from './site-response-headers.ts';
+import { WAITING_ROOM_PATH_PATTERNS } from './waiting-room.ts';
 import { WebAcl } from './web-acl.ts';
 
 export interface PosterCdnProps {
@@ -52,6 +53,18 @@ export interface PosterCdnProps {
    * behaviour, extension-less paths answered with index.html. @default - no site is deployed
    */
   readonly siteDirectory?: string;
+  /**
+   * The waiting room's viewer-request function (WaitingRoom `function`): with `apiLoadBalancer`, the API
+   * behaviour is repeated for each of WAITING_ROOM_PATH_PATTERNS with the function associated. @default - no room at the edge
+   */
+  readonly waitingRoomFunction?: cloudfront.IFunction;
+  /**
+   * AWS WAF's CAPTCHA JavaScript integration URL (the API's WAF_CAPTCHA_SCRIPT_URL): the page's
+   * Content-Security-Policy allows its origin, and the web ACL created here puts a CAPTCHA on the waiting
+   * room's join, accepting tokens for `domainName` (pass the same to an EdgeStack's `waitingRoomCaptcha`
+   * when you give `webAclArn`). @default - no CAPTCHA
+   */
+  readonly captchaScriptUrl?: string;
 }
 
 /**
@@ -93,7 +106,13 @@ export class PosterCdn extends Construct {
     if (props.webAclArn) {
       this.webAclArn = props.webAclArn;
     } else {
-      this.webAcl = new WebAcl(this, 'WebAcl', { scope: 'CLOUDFRONT', rateLimitPer5Minutes: props.rateLimitPer5Minutes, removalPolicy });
+      this.webAcl = new WebAcl(this, 'WebAcl', {
+        scope: 'CLOUDFRONT',
+        rateLimitPer5Minutes: props.rateLimitPer5Minutes,
+        removalPolicy,
+        waitingRoomCaptcha: Boolean(props.captchaScriptUrl),
+        tokenDomains: props.captchaScriptUrl && props.domainName ? [props.domainName] : undefined,
+      });
       this.webAclArn = this.webAcl.arn;
     }
 
@@ -115,7 +134,7 @@ export class PosterCdn extends Construct {
         origin: bucketOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: siteResponseHeaders(this, 'SiteHeaders'),
+        responseHeadersPolicy: siteResponseHeaders(this, 'SiteHeaders', props.captchaScriptUrl),
         functionAssociations: props.siteDirectory
           ? [{ function: singlePageAppRewrite(this, 'SiteRewrite'), eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }]
           : undefined,
@@ -127,13 +146,24 @@ export class PosterCdn extends Construct {
           cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
           responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         },
-        ...(props.apiLoadBalancer
-          ? { [props.apiPathPattern ?? '/api/*']: this.apiBehavior(props.apiLoadBalancer, props.apiOriginDomainName, props.apiOriginHeaders) }
-          : {}),
+        ...(props.apiLoadBalancer ? this.apiBehaviors(props, props.apiLoadBalancer) : {}),
       },
     });
     if (props.siteDirectory) this.site = new SiteDeployment(this, 'Site', { directory: props.siteDirectory, bucket: this.bucket });
     acknowledgePosterCdnFindings(this, props);
+  }
+
+  /**
+   * The API behaviour on `apiPathPattern`, and before it (CloudFront takes the first pattern that matches) the
+   * same behaviour, same origin, with the waiting room's function on each of its paths.
+   */
+  private apiBehaviors(props: PosterCdnProps, loadBalancer: elbv2.IApplicationLoadBalancer): Record<string, cloudfront.BehaviorOptions> {
+    const api = this.apiBehavior(loadBalancer, props.apiOriginDomainName, props.apiOriginHeaders);
+    const roomFunction = props.waitingRoomFunction;
+    const room = roomFunction
+      ? WAITING_ROOM_PATH_PATTERNS.map((pattern) => [pattern, { ...api, functionAssociations: [{ function: roomFunction, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] }])
+      : [];
+    return { ...Object.fromEntries(room), [props.apiPathPattern ?? '/api/*']: api };
   }
 
   /** The API behaviour: never cached, every method, cookies, query strings and headers (but Host) forwarded. */
@@ -177,6 +207,25 @@ function validatePosterCdn(scope: Construct, props: PosterCdnProps): void {
   for (const country of props.allowedCountries ?? []) {
     if (!/^[A-Z]{2}$/.test(country)) throw new Error(`PosterCdn: allowedCountries entry "${country}" is not an ISO 3166-1 alpha-2 code such as "US".`);
   }
+  if (props.waitingRoomFunction && (props.apiPathPattern ?? '/api/*') !== '/api/*') {
+    throw new Error(`PosterCdn: waitingRoomFunction covers ${WAITING_ROOM_PATH_PATTERNS.join(' and ')}, under the API's own /api/*, not apiPathPattern "${props.apiPathPattern}"; leave apiPathPattern at '/api/*'.`);
+  }
+  if (props.waitingRoomFunction && !props.apiLoadBalancer) {
+    throw new Error('PosterCdn: waitingRoomFunction guards the API paths; pass apiLoadBalancer too (or leave the function out).');
+  }
+  if (props.captchaScriptUrl !== undefined && !isHttpsUrl(props.captchaScriptUrl)) {
+    throw new Error(`PosterCdn: captchaScriptUrl "${props.captchaScriptUrl}" is not an https:// URL written out at synth; use the JavaScript integration URL the WAF console (Application integration) shows.`);
+  }
   const days = props.noncurrentVersionDays ?? 30;
   if (!Number.isInteger(days) || days < 1) throw new Error(`PosterCdn: noncurrentVersionDays ${days} is invalid; use a whole number of days, at least 1.`);
+}
+
+/** A literal https:// URL: the Content-Security-Policy is built from its origin at synth. */
+function isHttpsUrl(text: string): boolean {
+  if (Token.isUnresolved(text)) return false;
+  try {
+    return new URL(text).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }

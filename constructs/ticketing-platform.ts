@@ -22,6 +22,7 @@ import { PlatformDomain } from './platform-domain.ts';
 import { PosterCdn } from './poster-cdn.ts';
 import { isProduction, removalPolicyFor } from './platform-defaults.ts';
 import { ThreeTierNetwork } from './three-tier-network.ts';
+import { WaitingRoom } from './waiting-room.ts';
 import { WebTier } from './web-tier.ts';
 import { LoadBalancerIngress } from './web-tier-ingress.ts';
 
@@ -92,6 +93,18 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
    * development stack's failures never page for production. @default 'Ticketkit/' + the stack name
    */
   readonly metricsNamespace?: string;
+  /**
+   * AWS WAF's CAPTCHA JavaScript integration URL (WAF console, Application integration): with
+   * `wafCaptchaApiKey`, the buyer page solves a CAPTCHA before joining a waiting room, the web ACL created here
+   * requires it on the join (with `cloudFrontWebAclArn`, set the EdgeStack's `waitingRoomCaptcha`), and the
+   * site's CSP allows the integration's origin. @default - no CAPTCHA on the join
+   */
+  readonly wafCaptchaScriptUrl?: string;
+  /**
+   * The CAPTCHA API key for the site's domain (`aws wafv2 create-api-key --scope CLOUDFRONT --token-domains <domain>`).
+   * AWS documents it as public (the page embeds it), so it is a plain variable, not a secret. @default - none
+   */
+  readonly wafCaptchaApiKey?: string;
 }
 
 /** The API's graceful shutdown (25 s) plus headroom: how long the load balancer drains an instance. */
@@ -116,6 +129,8 @@ export class TicketingPlatform extends Construct {
   public readonly adminPassword: secretsmanager.Secret;
   public readonly apiBundle: s3assets.Asset;
   public readonly appLogGroup: logs.LogGroup;
+  /** The waiting room's KeyValueStore, edge function, token keys and stall alarm. */
+  public readonly waitingRoom: WaitingRoom;
   /** The site and origin names, certificates and records; none without a domainName (development). */
   public readonly domain?: PlatformDomain;
   /** The dashboard, every alarm (notifying `webTier.notificationsTopic`) and the buyer-path canary. */
@@ -196,6 +211,13 @@ export class TicketingPlatform extends Construct {
       rateLimitKey: 'FORWARDED_IP',
       requiredHeader: { name: ORIGIN_VERIFY_HEADER, value: originVerifyValue },
     });
+    this.metricsNamespace = props.metricsNamespace ?? `Ticketkit/${Stack.of(this).stackName}`;
+    this.waitingRoom = new WaitingRoom(this, 'WaitingRoom', {
+      encryptionKey: this.secretsKey,
+      removalPolicy,
+      alarmTopic: this.webTier.notificationsTopic,
+      metricsNamespace: this.metricsNamespace,
+    });
     this.cdn = new PosterCdn(this, 'Cdn', {
       production,
       domainName: this.domain?.domainName,
@@ -206,6 +228,8 @@ export class TicketingPlatform extends Construct {
       webAclArn: props.cloudFrontWebAclArn,
       siteDirectory: props.siteDirectory,
       apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyValue },
+      waitingRoomFunction: this.waitingRoom.function,
+      captchaScriptUrl: props.wafCaptchaScriptUrl,
     });
     this.domain?.routeTo(this.cdn.distribution, this.webTier.loadBalancer);
 
@@ -233,7 +257,6 @@ export class TicketingPlatform extends Construct {
 
     this.grantAppRole();
     const region = Stack.of(this).region;
-    this.metricsNamespace = props.metricsNamespace ?? `Ticketkit/${Stack.of(this).stackName}`;
     addApiBootCommands(this.webTier.userData, {
       bundle: this.apiBundle,
       region,
@@ -255,6 +278,8 @@ export class TicketingPlatform extends Construct {
           registerRateLimitPerIp: props.registerRateLimitPerIp,
         }),
         METRICS_NAMESPACE: this.metricsNamespace,
+        // The waiting room's store and the WAF CAPTCHA integration.
+        ...waitingRoomEnvironment(this.waitingRoom, props),
       },
       databaseSecretArn: this.database.secret.secretArn,
       databaseHost: this.database.endpointAddress,
@@ -266,6 +291,7 @@ export class TicketingPlatform extends Construct {
       redisPort: String(this.cache.port),
       sessionKeysSecretArn: this.sessionKeys.secretArn,
       adminPasswordSecretArn: this.adminPassword.secretArn,
+      waitingRoomTokenKeysSecretArn: this.waitingRoom.tokenKeys.secretArn,
       logGroupName: this.appLogGroup.logGroupName,
       bootSql: this.database.binlogRetentionSql,
       port: net.appPort,
@@ -330,19 +356,30 @@ export class TicketingPlatform extends Construct {
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
   }
 
-  /** The instances read their four secrets, read/write posters, fetch the bundle and write their log group: nothing else. */
+  /** The instances read their five secrets, publish the waiting rooms to the edge, read/write posters, fetch the bundle and write their log group: nothing else. */
   private grantAppRole(): void {
     const policy = new AppInstancePolicy(this, 'AppPolicy', {
-      secrets: [this.database.secret, this.cache.authToken, this.sessionKeys, this.adminPassword],
+      secrets: [this.database.secret, this.cache.authToken, this.sessionKeys, this.adminPassword, this.waitingRoom.tokenKeys],
       secretKeys: [this.database.encryptionKey, this.cache.encryptionKey, this.secretsKey],
       posterBucket: this.cdn.bucket,
       posterKey: this.cdn.encryptionKey,
       posterPrefix: 'posters/',
       bundle: this.apiBundle,
       logGroup: this.appLogGroup,
+      keyValueStores: [this.waitingRoom.store],
     });
     this.webTier.role.addManagedPolicy(policy.policy);
   }
+}
+
+/** WAITING_ROOM_KVS_ARN, and WAF_CAPTCHA_SCRIPT_URL with WAF_CAPTCHA_API_KEY, which the API takes together or not at all. */
+function waitingRoomEnvironment(room: WaitingRoom, props: TicketingPlatformProps): Record<string, string> {
+  if (Boolean(props.wafCaptchaScriptUrl) !== Boolean(props.wafCaptchaApiKey)) {
+    throw new Error('TicketingPlatform: wafCaptchaScriptUrl and wafCaptchaApiKey go together (the integration URL and the API key for the site domain, from the WAF console or `aws wafv2 create-api-key`); pass both or neither.');
+  }
+  const environment = { ...room.apiEnvironment };
+  if (props.wafCaptchaScriptUrl && props.wafCaptchaApiKey) Object.assign(environment, { WAF_CAPTCHA_SCRIPT_URL: props.wafCaptchaScriptUrl, WAF_CAPTCHA_API_KEY: props.wafCaptchaApiKey });
+  return environment;
 }
 
 /** The platform's names and certificates, validated against what production needs; none in development without a domain. */

@@ -37,7 +37,20 @@ export interface WebAclProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * A CAPTCHA on the waiting room's join, `POST /api/events/<id>/queue`: the buyer page solves AWS WAF's
+   * JavaScript CAPTCHA and sends its token (a fetch cannot show WAF's interstitial), so turn it on only with
+   * the API's WAF_CAPTCHA_SCRIPT_URL and WAF_CAPTCHA_API_KEY set. @default false
+   */
+  readonly waitingRoomCaptcha?: boolean;
+  /** Domains whose WAF tokens the ACL accepts besides the protected resource's own, e.g. the site's name. @default - the resource's domain only */
+  readonly tokenDomains?: readonly string[];
 }
+
+/** The waiting room's join as the API routes it: case-insensitive, one optional trailing slash. */
+export const WAITING_ROOM_JOIN_PATH = '^/api/events/[^/]+/queue/?$';
+/** How long a solved CAPTCHA counts (WAF's default): a buyer who joins again within it is not asked twice. */
+const CAPTCHA_IMMUNITY_SECONDS = 300;
 
 const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',
@@ -69,6 +82,40 @@ function managedRule(name: string, priority: number): wafv2.CfnWebACL.RuleProper
       },
     },
     visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+  };
+}
+
+/** CAPTCHA on POST to the waiting room's join; the path is URL-decoded and lowercased first, as the router matches it. */
+function waitingRoomCaptchaRule(priority: number): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name: 'WaitingRoomJoinCaptcha',
+    priority,
+    action: { captcha: {} },
+    statement: {
+      andStatement: {
+        statements: [
+          {
+            byteMatchStatement: {
+              fieldToMatch: { method: {} },
+              positionalConstraint: 'EXACTLY',
+              searchString: 'POST',
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+          {
+            regexMatchStatement: {
+              fieldToMatch: { uriPath: {} },
+              regexString: WAITING_ROOM_JOIN_PATH,
+              textTransformations: [
+                { priority: 0, type: 'URL_DECODE' },
+                { priority: 1, type: 'LOWERCASE' },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'WaitingRoomJoinCaptcha', sampledRequestsEnabled: true },
   };
 }
 
@@ -105,7 +152,10 @@ export class WebAcl extends Construct {
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RateLimitPerIp', sampledRequestsEnabled: true },
         },
         ...MANAGED_RULE_GROUPS.map((name, index) => managedRule(name, index + 1)),
+        ...(props.waitingRoomCaptcha ? [waitingRoomCaptchaRule(MANAGED_RULE_GROUPS.length + 1)] : []),
       ],
+      captchaConfig: props.waitingRoomCaptcha ? { immunityTimeProperty: { immunityTime: CAPTCHA_IMMUNITY_SECONDS } } : undefined,
+      tokenDomains: props.tokenDomains?.length ? [...props.tokenDomains] : undefined,
     });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // WAF only delivers to log groups whose name starts with aws-waf-logs-.

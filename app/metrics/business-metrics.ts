@@ -19,7 +19,8 @@ export const metricNames = [
 export type MetricName = (typeof metricNames)[number];
 
 /** Levels rather than counts: the last value seen before a flush is written, per event. */
-export const gaugeNames = ['QueueLength'] as const;
+// QueueStalledSeconds: how long a room has kept buyers waiting after its on-sale without reaching a place (the stall alarm's).
+export const gaugeNames = ['QueueLength', 'QueueStalledSeconds'] as const;
 export type GaugeName = (typeof gaugeNames)[number];
 
 /** The one dimension a count may carry besides its total: why (a refusal, a failure), which dependency, or which event. */

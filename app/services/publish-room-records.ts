@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AdmissionStallWatch } from '../domain/admission-stall.ts';
 import type { Deps } from '../deps.ts';
 import type { KeyValueStoreClient } from '../infra/kvs/key-value-store.ts';
 import { roomRecord } from './queue-place.ts';
@@ -20,12 +21,17 @@ export const tokenKeysKvsKey = 'room.keys';
 export function startRoomPublisher(deps: Deps, kvs: KeyValueStoreClient, everyMs: number): RoomPublisher {
   const instanceId = randomUUID();
   let running: Promise<void> = Promise.resolve();
+  const stalls = new AdmissionStallWatch();
   const tick = async () => {
     if (!(await deps.rooms.store.lead(instanceId, everyMs * 3))) return;
     const items = [{ key: tokenKeysKvsKey, value: JSON.stringify(deps.rooms.tokens.keys) }];
-    for (const eventId of await deps.rooms.store.rooms()) {
+    const eventIds = await deps.rooms.store.rooms();
+    stalls.retain(new Set(eventIds));
+    for (const eventId of eventIds) {
       const state = await deps.rooms.store.advance(eventId);
       if (!state) continue;
+      const progress = { enabled: state.mirror.enabled, onSaleAt: state.mirror.onSaleAt, waiting: state.waiting, reachedTotal: state.totals.reached };
+      deps.metrics.gauge('QueueStalledSeconds', stalls.observe(eventId, progress, Date.now()), { EventId: String(eventId) });
       if (state.reached) deps.metrics.count('QueueAdmitted', state.reached);
       if (state.expired) deps.metrics.count('QueueAdmissionsExpired', state.expired);
       deps.metrics.gauge('QueueLength', state.waiting, { EventId: String(eventId) });

@@ -145,7 +145,7 @@ describe('the room publisher', () => {
   afterAll(() => platform.stop());
 
   it('writes each room’s record and the token keys to the KeyValueStore, from one of two instances', async () => {
-    const [a] = [await platform.startInstance(), await platform.startInstance()];
+    const [a, b] = [await platform.startInstance(), await platform.startInstance()];
     const admin = new HttpClient(a!.url);
     await logIn(admin, organizer.email, organizer.password);
     const created = await admin.post('/api/admin/events', {
@@ -160,5 +160,9 @@ describe('the room publisher', () => {
     expect(Buffer.byteLength(fake.items.get(`room.${eventId}`)!)).toBeLessThan(1024);
     expect(JSON.parse(fake.items.get('room.keys')!)).toEqual(a!.deps.rooms.tokens.keys);
     expect(fake.refused).toEqual([]);
+    // The publisher's instance writes the stall alarm's gauge for the room: 0, nobody waits.
+    const stallGauges = [a!, b!].flatMap((instance) => instance.deps.metrics.drain()).filter((record) => record['EventId'] === String(eventId) && 'QueueStalledSeconds' in record);
+    expect(stallGauges.length).toBeGreaterThan(0);
+    expect(stallGauges.every((record) => record['QueueStalledSeconds'] === 0)).toBe(true);
   });
 });

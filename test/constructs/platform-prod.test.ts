@@ -323,7 +323,7 @@ describe('prod platform: the API on the instances', () => {
     });
     const readSecrets = JSON.parse(app).PolicyDocument.Statement.find((statement: { Sid: string }) => statement.Sid === 'ReadSecrets');
     expect(readSecrets.Action).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(readSecrets.Resource).toHaveLength(4); // database, Redis AUTH, session keys, admin password
+    expect(readSecrets.Resource).toHaveLength(5); // database, Redis AUTH, session keys, admin password, waiting-room token keys
     // The artifact comes from the SSE-KMS CDK assets bucket: decrypt through S3, for that bucket's objects only.
     const decrypt = JSON.parse(app).PolicyDocument.Statement.find((statement: { Sid: string }) => statement.Sid === 'DecryptApiBundle');
     expect(decrypt).toMatchObject({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } });

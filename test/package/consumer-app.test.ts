@@ -136,6 +136,24 @@ describe('@ticketkit/constructs installed in a fresh cdk init app', () => {
     ]);
   }, 240_000);
 
+  it("synthesises the waiting room's CloudFront Function from the code prebuilt in the package (no TypeScript at synth)", () => {
+    const installed = join(app, 'node_modules', '@ticketkit', 'constructs', 'dist', 'constructs', 'waiting-room-function.js');
+    const script = [
+      "const { App, Stack } = require('aws-cdk-lib');",
+      "const { WaitingRoom } = require('@ticketkit/constructs');",
+      'const app = new App();',
+      "const stack = new Stack(app, 'Room', { env: { account: '123456789012', region: 'eu-west-1' } });",
+      "new WaitingRoom(stack, 'WaitingRoom');",
+      "const fn = Object.values(app.synth().getStackByName('Room').template.Resources).find((r) => r.Type === 'AWS::CloudFront::Function');",
+      'console.log(JSON.stringify({ runtime: fn.Properties.FunctionConfig.Runtime, code: fn.Properties.FunctionCode }));',
+    ].join('\n');
+    writeFileSync(join(app, 'bin', 'waiting-room.cjs'), script);
+    const synthesised = JSON.parse(run('node', ['bin/waiting-room.cjs']).trim().split('\n').pop()!) as { runtime: string; code: string };
+    expect(synthesised.runtime).toBe('cloudfront-js-2.0');
+    expect(synthesised.code).toBe(readFileSync(installed, 'utf8'));
+    expect(synthesised.code).toContain('async function handler(event)');
+  });
+
   it("keeps the README's example true: it synthesises offline (VPC lookup from context) with zero open findings", () => {
     const outdir = join(work, 'readme-out');
     run('node', [bin('tsx'), 'bin/readme-example.ts'], { env: { CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(readmeVpcLookup) }, timeout: 120_000 });
