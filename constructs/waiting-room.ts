@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -87,6 +87,8 @@ export class WaitingRoom extends Construct {
     );
 
     this.stallAlarm = new cloudwatch.Alarm(this, 'StallAlarm', {
+      // Named like the monitoring construct's alarms, so an operator finds it among them.
+      alarmName: `${Stack.of(this).stackName}-WaitingRoom-Stalled`,
       alarmDescription: `A waiting room has kept buyers waiting after its on-sale for ${stallMinutes} minutes without admitting anyone: check the API's publisher and Redis, and the room's rate and maxActive (GET /api/admin/events/<id>/waiting-room).`,
       metric: new cloudwatch.MathExpression({
         // The longest stall of any room (one time series per event): the API writes the gauge per event.
