@@ -11,6 +11,7 @@ const redisBound = [
   'test/app/session-and-orders.test.ts',
   'test/app/account-abuse.test.ts',
   'test/app/waiting-room.test.ts',
+  'test/app/redis-acl.test.ts',
   'test/faults/redis-restarted.test.ts',
 ];
 

@@ -38,3 +38,9 @@ export async function redisKeys(redis: RedisClient, pattern: string): Promise<st
 export async function deleteRedisKeys(redis: RedisClient, keys: string[]): Promise<void> {
   await Promise.all(keys.map((key) => redis.del(key)));
 }
+
+/** The address of every node of this run's Redis (one for the shared Redis); call after acquireTestRedis. */
+export async function testRedisNodeUrls(): Promise<string[]> {
+  if (testRedisMode === 'single' || !cluster) return [process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'];
+  return (await cluster).ports.map((port) => `redis://127.0.0.1:${port}`);
+}
