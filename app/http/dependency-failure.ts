@@ -26,6 +26,9 @@ const redisMessages = [
   'None of startup nodes is available',
   'Failed to refresh slots cache',
   'Too many Cluster redirections',
+  // A refused password (rotation in flight): a cluster node's connection fails the command it was opened for.
+  'WRONGPASS',
+  'NOAUTH',
 ];
 
 /** Names of AWS SDK errors when S3 is unreachable, slow or throttling. */
