@@ -39,6 +39,11 @@ export const configSchema = z
     /** How long a read waits for the replica to apply the reader's own last write before it reads the primary. */
     DATABASE_READ_WAIT_MS: integer(0, 10_000).default(200),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /**
+     * `single`: REDIS_URL is one Redis (or a replication group's primary endpoint). `cluster`: a Redis Cluster
+     * (ElastiCache cluster mode, ElastiCache Serverless) and REDIS_URL one node of it (the configuration endpoint).
+     */
+    REDIS_MODE: z.enum(['single', 'cluster']).default('single'),
     /** The Redis password (a plain string, or `{"username","password"}`) comes from this secret, read at each (re)connection. */
     REDIS_SECRET_ARN: secretArn.optional(),
     /** A local Secrets Manager endpoint (tests); unset on AWS. */
@@ -114,6 +119,9 @@ export const configSchema = z
     }
     if (config.DATABASE_IAM_AUTH && !(asksForTls(config.DATABASE_URL) && asksForTls(config.DATABASE_READ_URL))) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_IAM_AUTH'], message: 'sends tokens in clear text: add ?ssl=rds to DATABASE_URL and DATABASE_READ_URL' });
+    }
+    if (config.REDIS_MODE === 'cluster' && !['', '/', '/0'].includes(new URL(config.REDIS_URL).pathname)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'names a database, but a Redis Cluster has database 0 only: remove the path or set REDIS_MODE=single' });
     }
     if (config.WAITING_ROOM_TOKEN_KEYS?.some((key) => key.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['WAITING_ROOM_TOKEN_KEYS'], message: 'each key must be at least 32 characters' });

@@ -27,7 +27,7 @@ export function connect(config: Config, logger: Logger): Connected {
   const secrets = () => (secretsClient ??= createSecretsManagerClient({ region: config.AWS_REGION, secretsManagerEndpoint: config.SECRETS_MANAGER_ENDPOINT }));
   const database = openDatabase(config, logger, secrets);
   const { db } = database;
-  const redis = createRedisClient(config.REDIS_URL, { credentials: redisCredentials(config, logger, secrets) });
+  const redis = createRedisClient(config.REDIS_URL, { mode: config.REDIS_MODE, credentials: redisCredentials(config, logger, secrets) });
   let redisDown = false;
   redis.on('error', (error: Error) => {
     if (!redisDown) logger.warn({ err: error }, 'Redis unavailable; reconnecting');

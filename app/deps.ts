@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './infra/redis/client.ts';
 import type { Connection, Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -22,7 +22,7 @@ export interface Deps {
   reads: ReadRouter;
   /** One connection to the primary outside the pool, with the pool's credentials (schema migrations). */
   connectPrimary(options?: { multipleStatements?: boolean }): Promise<Connection>;
-  redis: Redis;
+  redis: RedisClient;
   seats: SeatStore;
   catalog: EventCatalog;
   posters: PosterStore;

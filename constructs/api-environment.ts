@@ -37,6 +37,12 @@ export interface ApiEnvironmentOptions extends ApiSettingsProps {
    * @default 1
    */
   readonly trustedProxies?: 1 | 2;
+  /**
+   * How the API talks to Redis (its REDIS_MODE): `cluster` for a cache in cluster mode, whose
+   * configuration endpoint is then REDIS_URL's host.
+   * @default 'single'
+   */
+  readonly redisMode?: 'single' | 'cluster';
 }
 
 type TunedSetting = Exclude<ApiSettingName, 'PORT'>;
@@ -85,6 +91,7 @@ export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, s
     POSTER_BASE_URL: options.publicUrl,
     ALLOWED_ORIGINS: options.publicUrl,
     ADMIN_EMAIL: options.adminEmail,
+    REDIS_MODE: options.redisMode ?? 'single',
     ...Object.fromEntries(tuned),
     LOG_LEVEL: 'info',
   };

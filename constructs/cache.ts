@@ -138,4 +138,9 @@ export class Cache extends Construct {
   public get endpointAddress(): string {
     return this.clusterMode ? this.replicationGroup.attrConfigurationEndPointAddress : this.replicationGroup.attrPrimaryEndPointAddress;
   }
+
+  /** The API's REDIS_MODE for this cache: `cluster` makes it use a cluster-aware client seeded from the endpoint. */
+  public get redisMode(): 'single' | 'cluster' {
+    return this.clusterMode ? 'cluster' : 'single';
+  }
 }

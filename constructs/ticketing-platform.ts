@@ -69,6 +69,14 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
   readonly rdsProxy?: boolean;
   /** @default cache.r7g.large */
   readonly cacheNodeType?: string;
+  /**
+   * Redis in cluster mode (sharded, `cacheShards` shards): the API then connects to the configuration
+   * endpoint with REDIS_MODE=cluster. Every key of an event shares one hash tag, so an event stays on one shard.
+   * @default false
+   */
+  readonly cacheClusterMode?: boolean;
+  /** Shards in cluster mode. @default 2 when cacheClusterMode, else 1 */
+  readonly cacheShards?: number;
   /** @default - every country */
   readonly allowedCountries?: readonly string[];
   /** CLOUDFRONT-scope web ACL of the distribution (an EdgeStack's, outside us-east-1). @default a new one (us-east-1 only) */
@@ -172,6 +180,8 @@ export class TicketingPlatform extends Construct {
       port: net.cachePort,
       subnets: net.dataSubnets,
       nodeType: props.cacheNodeType,
+      clusterMode: props.cacheClusterMode,
+      shards: props.cacheShards,
       logEncryptionKey: net.logEncryptionKey,
     });
 
@@ -276,6 +286,7 @@ export class TicketingPlatform extends Construct {
           holdRateLimitPerIp: props.holdRateLimitPerIp,
           loginRateLimitPerIp: props.loginRateLimitPerIp,
           registerRateLimitPerIp: props.registerRateLimitPerIp,
+          redisMode: this.cache.redisMode,
         }),
         METRICS_NAMESPACE: this.metricsNamespace,
         // The waiting room's store and the WAF CAPTCHA integration.
@@ -288,6 +299,7 @@ export class TicketingPlatform extends Construct {
       databaseSsl: this.database.proxy ? 'true' : 'rds',
       redisTokenSecretArn: this.cache.authToken.secretArn,
       redisHost: this.cache.endpointAddress,
+      // The configuration endpoint (cluster mode) listens on the port the cache was given, as the primary does.
       redisPort: String(this.cache.port),
       sessionKeysSecretArn: this.sessionKeys.secretArn,
       adminPasswordSecretArn: this.adminPassword.secretArn,

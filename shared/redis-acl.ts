@@ -11,20 +11,28 @@ export const apiRedisCommands = {
    * than 0; PING is the readiness probe. AUTH, HELLO (ioredis 6 speaks RESP3) and QUIT need no permission.
    */
   connection: ['info', 'select', 'ping'],
-  /** ioredis in cluster mode (the slot map, and ASKING during a slot migration): not used yet, allowed ahead. */
-  cluster: ['cluster|slots', 'cluster|shards', 'asking'],
+  /**
+   * ioredis in cluster mode (REDIS_MODE=cluster): CLUSTER SLOTS for the slot map, CLUSTER INFO for its
+   * ready check, ASKING during a slot migration, CLIENT SETNAME on the connection that reads the slot map
+   * (it names itself; a connection's own name only). test/app/redis-acl.test.ts runs on a cluster too.
+   */
+  cluster: ['cluster|slots', 'cluster|info', 'asking', 'client|setname'],
   /** Lua scripts defined with defineCommand: EVALSHA, and EVAL when the script is not cached yet (NOSCRIPT). */
   scripts: ['evalsha', 'eval'],
-  /** Sessions, hold records, seat maps, loaded markers, login throttle resets. */
-  direct: ['get', 'set', 'del', 'exists', 'hgetall', 'hset'],
   /**
-   * What the Lua scripts call: holds, purchases, sold-seat loading, the login throttle, and
+   * Sessions, hold records, seat maps, loaded markers, login throttle resets; the waiting room's settings
+   * (HMGET), its list of rooms (SADD, SMEMBERS) and its publisher's lease (SET NX, GET, PEXPIRE).
+   */
+  direct: ['get', 'set', 'del', 'exists', 'hgetall', 'hset', 'hmget', 'pexpire', 'sadd', 'smembers'],
+  /**
+   * What the Lua scripts call: holds, purchases, sold-seat loading, the login throttle, the waiting room's
+   * queue and admissions (sorted sets), and
    * rate-limiter-flexible's counter (EXPIRE only when it finds a counter without a TTL).
    */
   insideScripts: [
     'time', 'exists', 'set', 'expire', 'pexpire', 'pttl', 'incrby',
     'hget', 'hmget', 'hset', 'hdel', 'hincrby',
-    'zadd', 'zrange', 'zrem', 'zremrangebyscore',
+    'zadd', 'zcard', 'zcount', 'zrange', 'zrem', 'zremrangebyscore', 'zscore',
   ],
 } as const;
 

@@ -18,6 +18,17 @@ const redisMessages = [
   'LOADING',
   'MASTERDOWN',
   'READONLY',
+  // Redis Cluster: no master serves the slot yet (failover), the slot map is unknown, or a command was
+  // redirected until ioredis gave up (its last error is in the message).
+  'CLUSTERDOWN',
+  'TRYAGAIN',
+  "Cluster isn't ready",
+  'None of startup nodes is available',
+  'Failed to refresh slots cache',
+  'Too many Cluster redirections',
+  // A refused password (rotation in flight): a cluster node's connection fails the command it was opened for.
+  'WRONGPASS',
+  'NOAUTH',
 ];
 
 /** Names of AWS SDK errors when S3 is unreachable, slow or throttling. */

@@ -6,6 +6,7 @@ import { BoundedSemaphore, SemaphoreBusy } from '../../app/infra/bounded-semapho
 import { findLoginCandidate } from '../../app/infra/mysql/users.ts';
 import { createTestPlatform, testSessionKey, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { HttpClient } from '../support/http-client.ts';
+import { redisKeys } from '../support/redis-mode.ts';
 
 let platform: TestPlatform;
 /** No limits (the test defaults), PASSWORD_HASH_COST=10. */
@@ -123,7 +124,7 @@ describe('login throttling per account', () => {
     expect((await login(owner, email, password, from('198.51.100.7'))).body.error.code).toBe('login_throttled');
 
     // No email in any Redis key.
-    const keys = await throttled.deps.redis.keys(`${platform.keyPrefix}*`);
+    const keys = await redisKeys(throttled.deps.redis, `${platform.keyPrefix}*`);
     expect(keys.some((key) => key.includes('login:{'))).toBe(true);
     expect(keys.filter((key) => key.includes('@'))).toEqual([]);
   });

@@ -93,6 +93,8 @@ describe('configuration', () => {
     [{ DATABASE_READ_URL: 'postgres://replica' }, 'DATABASE_READ_URL'],
     [{ DATABASE_READ_MAX_LAG_SECONDS: '-1' }, 'DATABASE_READ_MAX_LAG_SECONDS'],
     [{ DATABASE_READ_WAIT_MS: '10001' }, 'DATABASE_READ_WAIT_MS'],
+    [{ REDIS_MODE: 'sentinel' }, 'REDIS_MODE'],
+    [{ REDIS_MODE: 'cluster', REDIS_URL: 'rediss://cache.example:6379/2' }, 'REDIS_URL'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(new RegExp(`^invalid configuration: ${name} `));
   });
@@ -115,6 +117,16 @@ describe('configuration', () => {
     expect((db.ssl as { ca: string[] }).ca.length).toBeGreaterThan(0);
     const defaults = loadConfig({});
     expect(defaults).toMatchObject({ PORT: 3000, HOLD_TTL_SECONDS: 600, MAX_SEATS_PER_USER: 8, PASSWORD_HASH_COST: 17 });
+  });
+
+  it('takes REDIS_MODE=cluster with database 0 only, and single by default', () => {
+    expect(loadConfig({ ...base }).REDIS_MODE).toBe('single');
+    for (const url of ['rediss://api:secret@clustercfg.cache.example:6379', 'redis://127.0.0.1:7000/0']) {
+      expect(loadConfig({ ...base, REDIS_MODE: 'cluster', REDIS_URL: url })).toMatchObject({ REDIS_MODE: 'cluster', REDIS_URL: url });
+    }
+    expect(() => loadConfig({ ...base, REDIS_MODE: 'cluster', REDIS_URL: 'redis://127.0.0.1:7000/1' })).toThrow(
+      'invalid configuration: REDIS_URL names a database, but a Redis Cluster has database 0 only: remove the path or set REDIS_MODE=single',
+    );
   });
 
   it('honours the Redis database number of REDIS_URL', async () => {

@@ -1,22 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAclRules } from '../../shared/redis-acl.ts';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import { testRedisMode, testRedisNodeUrls } from '../support/redis-mode.ts';
+import { waitUntil } from '../support/wait.ts';
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const user = `tk-api-${randomBytes(3).toString('hex')}`;
 const password = randomBytes(16).toString('hex');
 
 let platform: TestPlatform;
 let api: TestInstance;
-/** The shared Redis as its default (administrator) user. */
-let admin: Redis;
+/**
+ * This run's Redis as its default (administrator) user: the shared Redis, or (the redis-cluster project)
+ * each node of the test file's cluster, since ACL users, ACL LOG and KEYS are per node.
+ */
+let admins: Redis[];
 
 /** ACL LOG entries about our user: every command or key it was refused, and every failed AUTH. */
 async function aclLog(): Promise<{ reason: string; object: string }[]> {
-  const entries = (await admin.call('ACL', 'LOG', '1000')) as unknown[][];
+  const entries = (await Promise.all(admins.map((admin) => admin.call('ACL', 'LOG', '1000')))).flat() as unknown[][];
   return entries
     .map((entry) => Object.fromEntries(Array.from({ length: entry.length / 2 }, (_, i) => [entry[2 * i], entry[2 * i + 1]])) as Record<string, string>)
     .filter((entry) => entry.username === user)
@@ -24,11 +28,11 @@ async function aclLog(): Promise<{ reason: string; object: string }[]> {
 }
 
 beforeAll(async () => {
-  admin = new Redis(redisUrl);
   platform = await createTestPlatform();
+  admins = (await testRedisNodeUrls()).map((url) => new Redis(url));
   // Exactly the rules the CDK gives the ElastiCache user, on a user of this test's own.
-  await admin.call('ACL', 'SETUSER', user, 'reset', `>${password}`, ...apiAclRules(platform.keyPrefix).split(' '));
-  const url = new URL(redisUrl);
+  for (const admin of admins) await admin.call('ACL', 'SETUSER', user, 'reset', `>${password}`, ...apiAclRules(platform.keyPrefix).split(' '));
+  const url = new URL(platform.env.REDIS_URL);
   url.username = user;
   url.password = password;
   api = await platform.startInstance({
@@ -42,15 +46,19 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  // A cluster is the test file's own and goes with the platform; the shared Redis keeps no user of ours.
+  if (testRedisMode === 'cluster') for (const admin of admins ?? []) admin.disconnect();
   await platform?.stop();
-  await admin?.call('ACL', 'DELUSER', user);
-  admin?.disconnect();
+  if (testRedisMode === 'single') for (const admin of admins ?? []) {
+    await admin.call('ACL', 'DELUSER', user);
+    admin.disconnect();
+  }
 });
 
 describe('the API as a Redis user limited to its key prefix and its commands', () => {
-  it('runs every flow (sessions, registration, login throttle, holds, purchases, inventory rebuild, rate limits) with nothing refused', async () => {
+  it('runs every flow (sessions, registration, login throttle, holds, purchases, inventory rebuild, rate limits, the waiting room) with nothing refused', async () => {
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
-    const clients = String(await admin.call('CLIENT', 'LIST')).split('\n').filter((line) => line.includes(` user=${user} `));
+    const clients = (await Promise.all(admins.map((admin) => admin.call('CLIENT', 'LIST')))).join('\n').split('\n').filter((line) => line.includes(` user=${user} `));
     expect(clients.length, 'the instance is connected as the ACL user').toBeGreaterThan(0);
     const { client: buyer } = await newBuyer(api.url, 'acl');
     expect((await buyer.get('/api/me')).status).toBe(200);
@@ -78,9 +86,11 @@ describe('the API as a Redis user limited to its key prefix and its commands', (
     expect((await buyer.get('/api/orders')).body.orders).toHaveLength(1);
 
     // Redis forgets everything of this platform: the next seat map rebuilds the sold seats from MySQL.
-    const keys = await admin.keys(`${platform.keyPrefix}*`);
-    const sessionKeys = keys.filter((name) => name.includes(':sess:'));
-    await admin.del(...keys.filter((name) => !sessionKeys.includes(name)));
+    for (const admin of admins) {
+      const keys = await admin.keys(`${platform.keyPrefix}*`);
+      // One key per DEL: on a cluster node, keys of several slots cannot go in one.
+      for (const key of keys.filter((name) => !name.includes(':sess:'))) await admin.del(key);
+    }
     const seats = (await buyer.get(`/api/events/${eventId}/seats`)).body.seats as { id: number; status: string }[];
     expect(seats.filter((seat) => seat.status === 'sold').map((seat) => seat.id)).toEqual(seatIds.slice(0, 2));
     expect((await buyer.get('/api/events')).status).toBe(200);
@@ -90,6 +100,27 @@ describe('the API as a Redis user limited to its key prefix and its commands', (
     buyer.baseUrl = strict.url;
     expect((await buyer.post(`/api/events/${eventId}/holds`, { seatIds: [seatIds[5]!] })).status).toBe(201);
     expect((await buyer.post(`/api/events/${eventId}/holds`, { seatIds: [seatIds[6]!] })).body.error.code).toBe('rate_limited');
+
+    // The waiting room: an event behind one, a place in its queue, an admission, a hold with it.
+    await logIn(organizerClient, organizer.email, organizer.password);
+    const roomEvent = await organizerClient.post('/api/admin/events', {
+      name: 'Famous artist',
+      venue: 'Arena',
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      onSaleAt: new Date(Date.now() - 60_000).toISOString(),
+      sections: [{ name: 'Floor', rows: 1, seatsPerRow: 10, priceCents: 5_000 }],
+      waitingRoom: { enabled: true, opensAt: new Date(Date.now() - 120_000).toISOString(), admissionRatePerMinute: 6_000, maxActive: 100, admissionTtlSeconds: 60 },
+    });
+    expect(roomEvent.status).toBe(201);
+    const roomId = roomEvent.body.event.id as number;
+    buyer.baseUrl = api.url;
+    expect((await buyer.post(`/api/events/${roomId}/queue`)).status).toBe(200);
+    await waitUntil('the buyer admitted', async () => (await buyer.get(`/api/events/${roomId}/queue`)).body.queue.status === 'admitted', 20_000, 100);
+    const roomSeats = (await buyer.get(`/api/events/${roomId}/seats`)).body.seats as { id: number }[];
+    expect((await buyer.post(`/api/events/${roomId}/holds`, { seatIds: [roomSeats[0]!.id] })).status).toBe(201);
+    // The room publisher's lease and the list of rooms it publishes.
+    expect(await api.deps.rooms.store.lead('acl-test', 1_000)).toBe(true);
+    expect(await api.deps.rooms.store.rooms()).toContain(roomId);
     expect((await buyer.post('/api/auth/logout')).status).toBe(204);
 
     expect(await aclLog()).toEqual([]);
@@ -97,7 +128,9 @@ describe('the API as a Redis user limited to its key prefix and its commands', (
 
   it('refuses keys outside the prefix and commands the API never sends', async () => {
     const url = new URL(api.config.REDIS_URL);
-    const asApi = new Redis({ host: url.hostname, port: Number(url.port), username: user, password, protocol: 2, maxRetriesPerRequest: 0 });
+    const options = { username: user, password, protocol: 2, maxRetriesPerRequest: 0 } as const;
+    const node = { host: url.hostname, port: Number(url.port) };
+    const asApi = testRedisMode === 'cluster' ? new Cluster([node], { redisOptions: options }) : new Redis({ ...node, ...options });
     try {
       expect(await asApi.set(`${platform.keyPrefix}probe`, '1')).toBe('OK');
       await expect(asApi.get('someone-else:key')).rejects.toThrow(/NOPERM/);

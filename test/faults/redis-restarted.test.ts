@@ -1,22 +1,25 @@
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/wait.ts';
+import { LocalRedisCluster } from '../support/redis-cluster.ts';
+import { testRedisMode } from '../support/redis-mode.ts';
 import { isReady } from './support/api-process.ts';
 import { checkLedger } from './support/ledger.ts';
 import { startOnsale, type OnsalePlatform } from './support/onsale-platform.ts';
 import { OwnRedisServer } from './support/redis-server.ts';
 import { runSpike, type Recorded } from './support/spike.ts';
 
-let redis: OwnRedisServer;
+/** One Redis, or (the redis-cluster project) a whole cluster, that loses everything when stopped. */
+let redis: OwnRedisServer | LocalRedisCluster;
 let onsale: OnsalePlatform;
 
 beforeAll(async () => {
-  redis = await OwnRedisServer.start();
+  redis = testRedisMode === 'cluster' ? await LocalRedisCluster.start() : await OwnRedisServer.start();
   onsale = await startOnsale({
     instances: 2,
     buyers: 60,
     sections: [{ name: 'Front', rows: 4, seatsPerRow: 25, priceCents: 9_000 }],
-    env: { REDIS_URL: redis.url },
+    env: { REDIS_URL: redis.url, REDIS_MODE: testRedisMode },
   });
 });
 afterAll(async () => {

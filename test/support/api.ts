@@ -4,17 +4,22 @@ import { loadConfig, type Config } from '../../app/config.ts';
 import { connect, type Connected } from '../../app/connect.ts';
 import { startApi, type RunningApi } from '../../app/server.ts';
 import { createTestDatabase, uniqueName, type TestDatabase } from './database.ts';
+import { acquireTestRedis, deleteRedisKeys, redisKeys, releaseTestRedis } from './redis-mode.ts';
 import { createTestBucket, localS3Client } from './s3.ts';
 
 export const testSessionKey = 'test-session-key-0123456789abcdef0123456789';
 export const organizer = { email: 'organizer@test.local', password: 'organizer-password-1' };
 
-/** Environment of a test instance: fast password hashing, no rate limits unless a test sets them. */
-export function testEnv(database: TestDatabase, keyPrefix: string, bucket: string, overrides: Record<string, string> = {}) {
+/**
+ * Environment of a test instance: fast password hashing, no rate limits unless a test sets them.
+ * `redis` is this run's Redis (test/support/redis-mode.ts): the shared one, or the test file's cluster.
+ */
+export function testEnv(database: TestDatabase, keyPrefix: string, bucket: string, overrides: Record<string, string> = {}, redis: Record<string, string> = {}) {
   return {
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...redis,
     REDIS_KEY_PREFIX: keyPrefix,
     SESSION_KEYS: testSessionKey,
     S3_ENDPOINT: inject('s3Endpoint'),
@@ -61,7 +66,9 @@ export async function createTestPlatform(overrides: Record<string, string> = {},
   const database = await createTestDatabase('tk_test', options.databaseServerUrl);
   const keyPrefix = `${uniqueName('t')}:`;
   const bucket = await createTestBucket(localS3Client());
-  const env = testEnv(database, keyPrefix, bucket, overrides);
+  // A test that brings its own Redis (REDIS_URL) does not need the run's.
+  const ownRedis = Boolean(overrides.REDIS_URL);
+  const env = testEnv(database, keyPrefix, bucket, overrides, ownRedis ? {} : await acquireTestRedis());
   const instances: TestInstance[] = [];
   const platform: TestPlatform = {
     database,
@@ -79,12 +86,11 @@ export async function createTestPlatform(overrides: Record<string, string> = {},
     },
     async forgetRedis() {
       const { redis } = instances[0]!.deps;
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteRedisKeys(redis, await redisKeys(redis, `${keyPrefix}*`));
     },
     async stop() {
       await Promise.all(instances.map((instance) => instance.api.stop()));
-      await database.drop();
+      await Promise.all([database.drop(), ownRedis ? undefined : releaseTestRedis()]);
     },
   };
   return platform;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis/client.ts';
 import type { Middleware } from 'koa';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { errors } from '../../errors.ts';
@@ -14,7 +14,7 @@ export interface RateLimitOptions {
 }
 
 /** A fixed-window limit shared by every instance (counters in Redis); `undefined` when `points` is 0. */
-function limiter(redis: Redis, options: RateLimitOptions): RateLimiterRedis | undefined {
+function limiter(redis: RedisClient, options: RateLimitOptions): RateLimiterRedis | undefined {
   if (options.points === 0) return undefined;
   return new RateLimiterRedis({
     storeClient: redis,
@@ -38,7 +38,7 @@ async function consume(limit: RateLimiterRedis, key: string): Promise<void> {
  * (`undefined`: not limited).
  */
 export function rateLimit(
-  redis: Redis,
+  redis: RedisClient,
   options: RateLimitOptions & { keyOf: (ctx: AppContext) => string | number | undefined },
 ): Middleware<AppState> {
   const limit = limiter(redis, options);
@@ -56,7 +56,7 @@ export function rateLimit(
  * successful login or a request refused as malformed.
  */
 export function attemptLimit(
-  redis: Redis,
+  redis: RedisClient,
   options: RateLimitOptions & { counts: (outcome: { ok: true } | { ok: false; error: unknown }) => boolean },
 ): <T>(key: string, attempt: () => Promise<T>) => Promise<T> {
   const limit = limiter(redis, options);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CredentialSource, Credentials } from '../credentials/credential-source.ts';
 
 /** Redis refused the user or password (the AUTH or HELLO of a new connection). */
@@ -46,4 +46,45 @@ export function connectWithCredentials(redis: Redis, source: CredentialSource): 
   }) as Redis['connect'];
   // Start now, as a client without lazyConnect would: the first command need not wait for it.
   redis.connect().catch(() => undefined);
+}
+
+/**
+ * The same for a Redis Cluster client (also created with `lazyConnect`): ioredis creates one connection
+ * per node as it learns the slot map (and again after a failover), each from the cluster's node options.
+ * So the source is asked before each connection of the cluster as a whole, and every node connection made
+ * then presents that answer; a node that refuses it makes the source read again for the nodes after it.
+ */
+export function connectClusterWithCredentials(cluster: Cluster, source: CredentialSource): void {
+  const connect = cluster.connect.bind(cluster);
+  let presented: Credentials | undefined;
+  let refreshing: Promise<unknown> | undefined;
+  let connecting: Promise<void> | undefined;
+
+  cluster.on('+node', (node: Redis) => {
+    if (!presented) return;
+    node.options.username = presented.user || undefined;
+    node.options.password = presented.password;
+  });
+  cluster.on('node error', (error: Error) => {
+    if (!presented || !isRedisAuthError(error) || refreshing) return;
+    const rejected = presented;
+    refreshing = source
+      .refresh(rejected)
+      .then(() => source.current())
+      .then((credentials) => (presented = credentials))
+      .catch(() => undefined)
+      .finally(() => (refreshing = undefined));
+  });
+
+  const connectNow = async (): Promise<void> => {
+    const status = cluster.status;
+    await refreshing;
+    const credentials = await source.current();
+    if (cluster.status !== status) return;
+    presented = credentials;
+    await connect();
+  };
+
+  cluster.connect = (() => (connecting ??= connectNow().finally(() => (connecting = undefined)))) as Cluster['connect'];
+  cluster.connect().catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 
 /**
  * Whose failed logins count together: an account (`account`, a keyed hash of the address as the
@@ -33,7 +33,7 @@ const scripts: Record<Script, string> = { loginAttempt: 'login-attempt.lua', log
  */
 export class LoginThrottle {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly options: LoginThrottleOptions,
   ) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 
 type Reply = string | number | null | Reply[];
 type ScriptName = 'queuePlace' | 'advanceRoom' | 'loadRoom' | 'touchAdmission';
@@ -65,7 +65,7 @@ export interface RoomState {
  */
 export class RoomStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     for (const [name, { file, keys, withHead }] of Object.entries(scripts)) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 import { roomKeys } from './room-store.ts';
 
 type Reply = string | number | null | Reply[];
@@ -54,7 +54,7 @@ const soldBatch = 2_000;
  */
 export class SeatStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     for (const [name, { file, keys }] of Object.entries(scripts)) {

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.ts';
 
 /**
  * koa-session's external store on ioredis. koa-redis would pin ioredis 4 and its types do not compile
  * against koa-session 7, so this is the three-method store koa-session documents.
  */
-export function redisSessionStore(redis: Redis, keyPrefix: string) {
+export function redisSessionStore(redis: RedisClient, keyPrefix: string) {
   const key = (sessionId: string) => `${keyPrefix}sess:${sessionId}`;
   return {
     async get(sessionId: string): Promise<Record<string, unknown> | undefined> {
