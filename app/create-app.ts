@@ -86,10 +86,10 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   app.use(htmlSecurityHeaders(config.WAF_CAPTCHA_SCRIPT_URL));
   app.use(noStoreByDefault());
   app.use(errorHandler(deps.logger, deps.metrics));
-  app.use(async (ctx, next) => {
+  app.use((ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
-    await next();
+    return next();
   });
   // Health probes bypass the readiness gate, the origin check and sessions.
   const gate = [whenReady(isReady), originCheck(config.ALLOWED_ORIGINS)];
