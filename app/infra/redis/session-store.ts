@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { SessionCache, StoredSession } from '../session-cache.ts';
 
-export type RedisSessionStore = ReturnType<typeof redisSessionStore>;
-
 /**
  * koa-session's external store on ioredis. koa-redis would pin ioredis 4 and its types do not compile
  * against koa-session 7, so this is the three-method store koa-session documents. A session this instance
