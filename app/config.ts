@@ -52,6 +52,11 @@ export const configSchema = z
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/).default('tk:'),
     SESSION_KEYS: list.optional(),
     /**
+     * How long an instance trusts a session it read from Redis on the hold path (0: never, every hold reads Redis).
+     * A session ended elsewhere (logout, a new login) is refused by every instance within this bound.
+     */
+    SESSION_CACHE_MS: integer(0, 60_000).default(5_000),
+    /**
      * How many proxies in front of the instance append to X-Forwarded-For: `true` = 1 (an ALB),
      * `2` for CloudFront + ALB (then the ALB must accept only CloudFront's origin-facing addresses).
      */

@@ -12,6 +12,7 @@ import { RoomStore } from './infra/redis/room-store.ts';
 import { RoomSettings } from './infra/room-settings.ts';
 import { RoomTokens } from './infra/room-tokens.ts';
 import { SeatStore } from './infra/redis/seat-store.ts';
+import { SessionCache } from './infra/session-cache.ts';
 import { createS3Client, PosterStore } from './infra/s3/poster-store.ts';
 import { BusinessMetrics } from './metrics/business-metrics.ts';
 import { EventCatalog } from './services/event-catalog.ts';
@@ -43,6 +44,7 @@ export function connect(config: Config, logger: Logger): Connected {
     config,
     db,
     redis,
+    sessionCache: new SessionCache({ ttlMs: config.SESSION_CACHE_MS }),
     logger,
     metrics: new BusinessMetrics(config.METRICS_NAMESPACE),
     seats: new SeatStore(redis, config.REDIS_KEY_PREFIX),

@@ -11,6 +11,7 @@ import { htmlSecurityHeaders } from './http/middleware/html-security-headers.ts'
 import { methodNotAllowed } from './http/middleware/method-not-allowed.ts';
 import { noStoreByDefault } from './http/middleware/no-store-by-default.ts';
 import { whenReady } from './http/middleware/readiness.ts';
+import { cachedSession } from './http/middleware/cached-session.ts';
 import { requestContext } from './http/middleware/request-context.ts';
 import { strictTransportSecurity } from './http/middleware/strict-transport-security.ts';
 import { adminRoutes } from './http/routes/admin.ts';
@@ -28,6 +29,9 @@ import { redisSessionStore } from './infra/redis/session-store.ts';
 /** Only for development: production refuses to start without SESSION_KEYS (see config.ts). */
 export const developmentSessionKey = 'ticketkit-development-session-key-not-for-production';
 const sessionMaxAgeMs = 24 * 60 * 60 * 1000;
+const sessionCookie = 'tk.sid';
+/** The on-sale's hot path, whose session comes through the session cache (http/middleware/cached-session.ts). */
+const holdPath = /^\/api\/events\/[^/]+\/holds$/;
 
 export interface AppControl {
   app: Koa<AppState>;
@@ -60,9 +64,10 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   queueRoutes(router, deps);
   waitingRoomAdminRoutes(router, deps);
 
+  const sessionStore = redisSessionStore(deps.redis, config.REDIS_KEY_PREFIX, deps.sessionCache);
   const sessions = session(
     {
-      key: 'tk.sid',
+      key: sessionCookie,
       maxAge: sessionMaxAgeMs,
       httpOnly: true,
       sameSite: 'lax',
@@ -70,7 +75,7 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
       renew: true,
       // `secure` is left unset: koa-session marks the cookie Secure exactly when the request is HTTPS
       // (directly, or by X-Forwarded-Proto when TRUST_PROXY is on).
-      store: redisSessionStore(deps.redis, config.REDIS_KEY_PREFIX),
+      store: sessionStore,
     },
     app as unknown as Koa,
   );
@@ -81,14 +86,19 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   app.use(htmlSecurityHeaders(config.WAF_CAPTCHA_SCRIPT_URL));
   app.use(noStoreByDefault());
   app.use(errorHandler(deps.logger, deps.metrics));
-  app.use(async (ctx, next) => {
+  app.use((ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
-    await next();
+    return next();
   });
   // Health probes bypass the readiness gate, the origin check and sessions.
-  const apiGate = compose([whenReady(isReady), originCheck(config.ALLOWED_ORIGINS), sessions as never]);
-  app.use((ctx, next) => (ctx.path.startsWith('/api/') ? apiGate(ctx, next) : next()));
+  const gate = [whenReady(isReady), originCheck(config.ALLOWED_ORIGINS)];
+  const apiGate = compose([...gate, sessions as never]);
+  const holdGate = compose([...gate, cachedSession(sessionStore, deps.sessionCache, sessionCookie)]);
+  app.use((ctx, next) => {
+    if (!ctx.path.startsWith('/api/')) return next();
+    return (ctx.method === 'POST' && holdPath.test(ctx.path) ? holdGate : apiGate)(ctx, next);
+  });
   app.use(router.routes());
   app.use(methodNotAllowed(router));
   // The buyer page (dist/web) for every GET outside /api/ that no route answered.

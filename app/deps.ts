@@ -9,6 +9,7 @@ import type { RoomStore } from './infra/redis/room-store.ts';
 import type { RoomSettings } from './infra/room-settings.ts';
 import type { RoomTokens } from './infra/room-tokens.ts';
 import type { SeatStore } from './infra/redis/seat-store.ts';
+import type { SessionCache } from './infra/session-cache.ts';
 import type { PosterStore } from './infra/s3/poster-store.ts';
 import type { BusinessMetrics } from './metrics/business-metrics.ts';
 import type { EventCatalog } from './services/event-catalog.ts';
@@ -23,6 +24,8 @@ export interface Deps {
   /** One connection to the primary outside the pool, with the pool's credentials (schema migrations). */
   connectPrimary(options?: { multipleStatements?: boolean }): Promise<Connection>;
   redis: RedisClient;
+  /** Sessions this instance read from Redis, trusted for SESSION_CACHE_MS on the hold path. */
+  sessionCache: SessionCache;
   seats: SeatStore;
   catalog: EventCatalog;
   posters: PosterStore;

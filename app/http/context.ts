@@ -1,4 +1,5 @@
 import type { ParameterizedContext } from 'koa';
+import type { StoredSession } from '../infra/session-cache.ts';
 import type { PublicUser } from '../services/auth.ts';
 import type { AdmissionState } from './middleware/require-admission.ts';
 
@@ -10,6 +11,11 @@ export interface AppState {
   body?: unknown;
   /** The waiting-room admission the request showed, set by `requireAdmission` while the event's room gates it. */
   admission?: AdmissionState;
+  /**
+   * The session as the hold route reads it (`cachedSession`, read-only; null: none) instead of koa-session's
+   * `ctx.session`; undefined on every other route.
+   */
+  session?: Readonly<StoredSession> | null;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

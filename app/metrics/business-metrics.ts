@@ -41,8 +41,7 @@ export class BusinessMetrics {
   count(name: MetricName, value = 1, breakdown?: Breakdown): void {
     this.totals.set(name, (this.totals.get(name) ?? 0) + value);
     if (!breakdown) return;
-    const [dimension, dimensionValue] = Object.entries(breakdown)[0] as [string, string];
-    const key = `${name}\u0000${dimension}\u0000${dimensionValue}`;
+    const key = breakdownKey(name, breakdown);
     const entry = this.breakdowns.get(key);
     if (entry) entry.count += value;
     else this.breakdowns.set(key, { name, breakdown, count: value });
@@ -50,8 +49,7 @@ export class BusinessMetrics {
 
   /** Records a level (e.g. buyers waiting in one event's queue); a flush writes the latest one. */
   gauge(name: GaugeName, value: number, breakdown: Breakdown): void {
-    const [dimension, dimensionValue] = Object.entries(breakdown)[0] as [string, string];
-    this.gauges.set(`${name}\u0000${dimension}\u0000${dimensionValue}`, { name, breakdown, value });
+    this.gauges.set(breakdownKey(name, breakdown), { name, breakdown, value });
   }
 
   /** The records of everything counted since the last drain (the totals, then one per breakdown), and a fresh start. */
@@ -69,4 +67,10 @@ export class BusinessMetrics {
     this.gauges = new Map();
     return records;
   }
+}
+
+/** `name`, the breakdown's one dimension and its value, as one Map key (no arrays made: every refused hold counts one). */
+function breakdownKey(name: string, breakdown: Breakdown): string {
+  for (const dimension in breakdown) return `${name}\u0000${dimension}\u0000${(breakdown as Record<string, string>)[dimension]}`;
+  return name;
 }

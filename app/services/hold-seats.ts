@@ -17,6 +17,11 @@ export interface AdmissionUse {
   extendedTo(lapsesAt: number): void;
 }
 
+/** Counted in process (metrics/business-metrics.ts): a Map update, nothing sent on the hot path. */
+function refused(deps: Deps, reason: string): void {
+  deps.metrics.count('HoldsRefused', 1, { Reason: reason });
+}
+
 /**
  * Holds all requested seats for the buyer, or none: one atomic Redis script decides. With `admission` (the event's
  * waiting room gates it), the same script requires a live admission and keeps it alive: no extra round trip.
@@ -27,15 +32,13 @@ export async function holdSeats(
 ): Promise<Hold> {
   const layout = await deps.catalog.get(input.eventId);
   if (!layout) throw errors.notFound('event');
-  const refused = (reason: string) => deps.metrics.count('HoldsRefused', 1, { Reason: reason });
   if (layout.onSaleAt.getTime() > Date.now()) {
-    refused('not_on_sale');
+    refused(deps, 'not_on_sale');
     throw errors.notOnSale(layout.onSaleAt.toISOString());
   }
-  const unknown = input.seatIds.filter((seatId) => !layout.seatById.has(seatId));
-  if (unknown.length > 0) {
-    refused('unknown_seats');
-    throw errors.unknownSeats(unknown);
+  if (!input.seatIds.every((seatId) => layout.seatById.has(seatId))) {
+    refused(deps, 'unknown_seats');
+    throw errors.unknownSeats(input.seatIds.filter((seatId) => !layout.seatById.has(seatId)));
   }
 
   const request = {
@@ -57,16 +60,16 @@ export async function holdSeats(
   }
   switch (result.kind) {
     case 'queue_required':
-      refused('queue_required');
+      refused(deps, 'queue_required');
       throw errors.queueRequired(input.eventId);
     case 'ok':
       deps.metrics.count('HoldsGranted');
       return { id: request.holdId, eventId: input.eventId, seatIds: input.seatIds, expiresAt: new Date(result.expiresAt).toISOString() };
     case 'taken':
-      refused('seats_unavailable');
+      refused(deps, 'seats_unavailable');
       throw errors.seatsUnavailable(result.seatIds);
     case 'limit':
-      refused('seat_limit_exceeded');
+      refused(deps, 'seat_limit_exceeded');
       throw errors.seatLimitExceeded(deps.config.MAX_SEATS_PER_USER, result.heldOrBought);
     case 'not_loaded':
       throw errors.serviceUnavailable('Seat inventory is being rebuilt; retry shortly.');

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { startApiProcess, type ApiProcess } from '../../test/faults/support/api-process.ts';
 import { insertBuyers, logInAll } from '../../test/faults/support/buyers.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { createEvent, HttpClient, logIn } from '../../test/support/http-client.ts';
 import type { SectionSpec } from '../../test/load/scenario.ts';
+import { singleRedis, type RedisTarget } from './redis-targets.ts';
 
 export const benchOrganizer = { email: 'organizer@bench.local', password: 'bench-organizer-password' };
 const organizer = benchOrganizer;
-const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A logged-in buyer as the load generator needs it. */
 export interface BenchBuyer {
@@ -19,6 +19,7 @@ export interface BenchBuyer {
 
 export interface BenchPlatform {
   database: TestDatabase;
+  redis: RedisTarget;
   keyPrefix: string;
   instances: ApiProcess[];
   buyers: BenchBuyer[];
@@ -42,13 +43,16 @@ export async function startBenchPlatform(options: {
   databaseServerUrl?: string;
   /** A server replicating from `databaseServerUrl`: the instances read from it (DATABASE_READ_URL). */
   readReplicaServerUrl?: string;
+  /** The Redis the instances use. @default the local single Redis (BENCH_REDIS_URL) */
+  redis?: RedisTarget;
 }): Promise<BenchPlatform> {
+  const redis = options.redis ?? singleRedis();
   const database = await createTestDatabase('tk_bench', options.databaseServerUrl);
   const keyPrefix = `bench_${randomBytes(4).toString('hex')}:`;
   const env = {
     NODE_ENV: 'production',
     DATABASE_URL: database.url,
-    REDIS_URL: redisUrl,
+    ...redis.env,
     REDIS_KEY_PREFIX: keyPrefix,
     SESSION_KEYS: randomBytes(32).toString('hex'),
     PASSWORD_HASH_COST: '10',
@@ -64,7 +68,7 @@ export async function startBenchPlatform(options: {
   const instances: ApiProcess[] = [];
   const stop = async () => {
     await Promise.all(instances.map((instance) => instance.kill('SIGTERM')));
-    await dropKeys(keyPrefix);
+    await dropKeys(redis, keyPrefix);
     await database.drop();
   };
   try {
@@ -83,6 +87,7 @@ export async function startBenchPlatform(options: {
     await createBenchTables(database.url);
     return {
       database,
+      redis,
       keyPrefix,
       instances,
       buyers: buyers.map((buyer) => ({ userId: buyer.userId, cookie: buyer.cookieHeader() })),
@@ -104,16 +109,24 @@ async function createBenchTables(databaseUrl: string): Promise<void> {
   await db.end();
 }
 
-async function dropKeys(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
+/** Deletes the platform's keys: SCAN on each master, one DEL per key (keys of a cluster lie in many slots). */
+async function dropKeys(target: RedisTarget, prefix: string): Promise<void> {
+  const client = target.mode === 'cluster' ? new Cluster([target.url]) : new Redis(target.url);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    const nodes = client instanceof Cluster ? (await waitForSlots(client), client.nodes('master')) : [client];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
+        await Promise.all(keys.map((key) => node.del(key)));
+        cursor = next;
+      } while (cursor !== '0');
+    }
   } finally {
-    redis.disconnect();
+    client.disconnect();
   }
+}
+
+async function waitForSlots(cluster: Cluster): Promise<void> {
+  if (cluster.status !== 'ready') await new Promise((resolve, reject) => cluster.once('ready', resolve).once('error', reject));
 }

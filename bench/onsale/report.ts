@@ -25,6 +25,14 @@ export interface RushRow {
   seats?: number;
   /** CPU seconds per process group during the phase (cpu-meter.ts). */
   cpu?: CpuSplit;
+  /** The Redis the API instances ran on (rush phases of the API only). */
+  redis?: string;
+}
+
+/** CPU of the API instances per answer of the phase, in µs. */
+export function apiCpuPerAnswer(row: RushRow): number {
+  const answers = row.phase.endpoints.get(row.endpoint)?.count ?? 0;
+  return answers && row.cpu ? ((row.cpu['API instances'] ?? 0) / answers) * 1e6 : NaN;
 }
 
 /** One row per phase of the rush: answers/s, successes/s up to the last success (sell-out), latency, errors. */
@@ -49,13 +57,39 @@ export function rushTable(rows: RushRow[]): string {
 export function cpuTable(rows: RushRow[]): string {
   const groups = [...new Set(rows.flatMap((row) => Object.keys(row.cpu ?? {})))];
   return table(
-    ['phase', 'conns', ...groups, 'all', 'µs per answer'],
-    rows.filter((row) => row.cpu).map(({ label, connections, phase, endpoint, cpu }) => {
+    ['phase', 'conns', ...groups, 'all', 'µs per answer', 'API µs per answer'],
+    rows.filter((row) => row.cpu).map((row) => {
+      const { label, connections, phase, endpoint, cpu } = row;
       const all = Object.values(cpu!).reduce((sum, seconds) => sum + seconds, 0);
       const answers = phase.endpoints.get(endpoint)?.count ?? 0;
-      return [label, connections, ...groups.map((group) => fixed(cpu![group] ?? 0, 2)), fixed(all, 2), answers ? fixed((all / answers) * 1e6) : '-'];
+      return [
+        label, connections, ...groups.map((group) => fixed(cpu![group] ?? 0, 2)), fixed(all, 2), answers ? fixed((all / answers) * 1e6) : '-',
+        row.redis ? fixed(apiCpuPerAnswer(row)) : '-',
+      ];
     }),
   );
+}
+
+/**
+ * The API's hold rush per Redis and connection count, side by side: hold answers/s, p99, the API's CPU per hold,
+ * the ratio to the MySQL-lock baseline of the same connection count, and each Redis against the first (single).
+ */
+export function redisTable(rows: RushRow[], connectionCounts: number[]): string {
+  const out: (string | number)[][] = [];
+  for (const connections of connectionCounts) {
+    const lock = rows.find((row) => row.label.startsWith('(b)') && row.connections === connections);
+    const gates = rows.filter((row) => row.redis && row.connections === connections);
+    const first = gates[0];
+    for (const row of gates) {
+      const rate = row.phase.rate('hold');
+      out.push([
+        row.redis!, connections, fixed(rate), fixed(row.phase.endpoints.get('hold')!.percentiles().p99, 1), fixed(apiCpuPerAnswer(row)),
+        lock ? `${fixed(rate / lock.phase.rate('hold'), 1)}×` : '-',
+        first && row !== first ? `${fixed((rate / first.phase.rate('hold') - 1) * 100)} %` : '-',
+      ]);
+    }
+  }
+  return table(['Redis', 'conns', 'hold answers/s', 'p99 ms', 'API CPU µs per hold', '÷ MySQL-lock', 'answers/s vs single'], out);
 }
 
 /** Per endpoint of the whole scenario: answers, per second, latency percentiles, error counts by code. */

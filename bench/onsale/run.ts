@@ -12,11 +12,12 @@ import { onsaleScenario as scenario, seatsInVenue, stageWindow } from '../../tes
 import { summariseProfile } from './cpu-profile.ts';
 import { byUserIdHeader, bySessionCookie, holdRush, onsaleVisit } from './flows.ts';
 import { runLoad } from './load.ts';
-import { startBenchPlatform } from './platform.ts';
+import { startBenchPlatform, type BenchPlatform } from './platform.ts';
+import { apiSpeaksCluster, clusterRedis, singleRedis, type RedisTarget } from './redis-targets.ts';
 import { startScript } from './processes.ts';
 import { measureCpu, pidsNamed } from './cpu-meter.ts';
 import { compareWithReplica } from './replica-comparison.ts';
-import { cpuTable, ledgerTable, profileTable, rushTable, scenarioTable, type RushRow } from './report.ts';
+import { cpuTable, ledgerTable, profileTable, redisTable, rushTable, scenarioTable, type RushRow } from './report.ts';
 import { PhaseStats } from './stats.ts';
 
 const profile = process.argv.includes('--profile');
@@ -42,28 +43,43 @@ if (process.argv.includes('--replica')) {
 console.log(`venue ${seats} seats, ${buyersCount} buyers, ${phaseMs / 1000} s per rush phase${profile ? ', instance 1 profiled' : ''}\n`);
 
 const profileDir = profile ? await mkdtemp(join(tmpdir(), 'tk-bench-profile-')) : undefined;
-const platform = await startBenchPlatform({
-  instances: 2,
-  buyers: buyersCount,
-  nodeArgs: (index) => [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(profileDir && index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
-});
+// One set of API instances per Redis: the single Redis always, a local 3-master cluster when the API speaks it.
+const redisTargets: RedisTarget[] = [singleRedis()];
+const cluster = await clusterRedis();
+if (cluster) redisTargets.push(cluster);
+else console.log(`(no cluster column: ${apiSpeaksCluster() ? 'BENCH_REDIS_CLUSTER=0' : 'this API does not accept REDIS_MODE=cluster'})\n`);
+const platforms: BenchPlatform[] = [];
+for (const [targetIndex, redis] of redisTargets.entries()) {
+  platforms.push(await startBenchPlatform({
+    instances: 2,
+    buyers: buyersCount,
+    redis,
+    nodeArgs: (index) => [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...(profileDir && targetIndex === 0 && index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ],
+  }));
+}
+const platform = platforms[0]!;
 const floor = await startScript('baselines/bare-koa-server.ts', {});
 const monolith = await Promise.all([0, 1].map(() => startScript('baselines/mysql-lock-server.ts', { DATABASE_URL: platform.database.url })));
-const api = platform.instances.map((instance) => instance.url);
+const gateLabel = (target: BenchPlatform) => `Redis seat gate hold (API, ${target.redis.label}), 2 instances`;
+const ledgers: { label: string; ledger: LedgerReport; visit: PhaseStats; sales: number }[] = [];
 
 try {
   const rows: RushRow[] = [];
   const pidsOf = (processes: { child: { pid?: number } }[]) => () => processes.flatMap(({ child }) => (child.pid ? [child.pid] : []));
-  // The same groups for every phase, so the split shows what each way of holding costs the machine.
-  const cpuGroups = {
-    'API instances': pidsOf(platform.instances),
+  // The same groups for every phase, so the split shows what each way of holding costs the machine; the API
+  // group is the instances under test (the first platform's, idle, during the baselines).
+  const cpuGroups = (target: BenchPlatform) => ({
+    'API instances': pidsOf(target.instances),
     'floor / lock server': pidsOf([floor, ...monolith]),
     Redis: () => pidsNamed('redis-server'),
     MariaDB: () => pidsNamed('mariadbd', 'mysqld'),
-  };
+  });
   const floorPhase = async (connections: number) => {
     const phase = new PhaseStats();
-    const { cpu } = await measureCpu(cpuGroups, () => runLoad({
+    const { cpu } = await measureCpu(cpuGroups(platform), () => runLoad({
       targets: [floor.url], connections, durationMs: phaseMs, stats: phase,
       user: async ({ send, running }) => {
         while (running()) await send('ping', { method: 'GET', path: '/' });
@@ -71,65 +87,69 @@ try {
     }));
     rows.push({ label: '(a) floor: bare Koa, 1 process', connections, phase, endpoint: 'ping', cpu });
   };
-  const rushPhase = async (label: string, targets: string[], connections: number, monolithWay: boolean, record = true) => {
-    const { eventId, seatIds } = await platform.createEvent(scenario.sections);
+  const rushPhase = async (label: string, target: BenchPlatform, connections: number, monolithWay: boolean, record = true) => {
+    const { eventId, seatIds } = await target.createEvent(scenario.sections);
     const phase = new PhaseStats();
-    const { cpu } = await measureCpu(cpuGroups, () => runLoad({
-      targets, connections, durationMs: record ? phaseMs : 2_000, stats: phase,
-      user: holdRush({ eventId, seatIds, buyers: platform.buyers, connections, identify: monolithWay ? byUserIdHeader : bySessionCookie }),
+    const urls = monolithWay ? monolith.map((m) => m.url) : target.instances.map((instance) => instance.url);
+    const { cpu } = await measureCpu(cpuGroups(target), () => runLoad({
+      targets: urls, connections, durationMs: record ? phaseMs : 2_000, stats: phase,
+      user: holdRush({ eventId, seatIds, buyers: target.buyers, connections, identify: monolithWay ? byUserIdHeader : bySessionCookie }),
     }));
-    if (record) rows.push({ label, connections, phase, endpoint: 'hold', seats: seatIds.length, cpu });
+    if (record) rows.push({ label, connections, phase, endpoint: 'hold', seats: seatIds.length, cpu, redis: monolithWay ? undefined : target.redis.label });
   };
 
   // Warm-up (JIT, pools, caches), not recorded.
-  await rushPhase('warm-up', api, 64, false, false);
-  await rushPhase('warm-up', monolith.map((m) => m.url), 64, true, false);
+  for (const target of platforms) await rushPhase('warm-up', target, 64, false, false);
+  await rushPhase('warm-up', platform, 64, true, false);
   for (const connections of rushConnections) {
     await floorPhase(connections);
-    await rushPhase('(b) MySQL FOR UPDATE hold, 2 processes', monolith.map((m) => m.url), connections, true);
-    await rushPhase('Redis seat gate hold (API), 2 instances', api, connections, false);
+    await rushPhase('(b) MySQL FOR UPDATE hold, 2 processes', platform, connections, true);
+    for (const target of platforms) await rushPhase(gateLabel(target), target, connections, false);
   }
 
-  const visit = new PhaseStats();
-  const sales: Sale[] = [];
   const peak = Math.max(...scenario.stages.map((stage) => stage.target));
-  let ledger: LedgerReport | undefined;
   if (!rushOnly) {
-    const { eventId } = await platform.createEvent(scenario.sections);
-    const totalMs = scenario.stages.reduce((sum, stage) => sum + stage.durationSeconds, 0) * 1000 * timeScale;
-    await runLoad({
-      targets: api, connections: peak, durationMs: totalMs, stats: visit,
-      schedule: (index) => stageWindow(scenario.stages, index, timeScale),
-      user: onsaleVisit({ eventId, buyers: platform.buyers, connections: peak, sales }),
-    });
-    ledger = await checkLedger(platform.database.url, eventId, sales);
+    for (const target of platforms) {
+      const visit = new PhaseStats();
+      const sales: Sale[] = [];
+      const { eventId } = await target.createEvent(scenario.sections);
+      const totalMs = scenario.stages.reduce((sum, stage) => sum + stage.durationSeconds, 0) * 1000 * timeScale;
+      await runLoad({
+        targets: target.instances.map((instance) => instance.url), connections: peak, durationMs: totalMs, stats: visit,
+        schedule: (index) => stageWindow(scenario.stages, index, timeScale),
+        user: onsaleVisit({ eventId, buyers: target.buyers, connections: peak, sales }),
+      });
+      ledgers.push({ label: target.redis.label, ledger: await checkLedger(target.database.url, eventId, sales), visit, sales: sales.length });
+    }
   }
   const loadAtEnd = load();
-  await platform.stop();
+  await Promise.all(platforms.map((target) => target.stop()));
 
   const at = (label: string, connections: number) => rows.find((row) => row.label.startsWith(label) && row.connections === connections);
   console.log('## Front-row rush: hold requests (fresh 5,090-seat event per phase; most first attempts want the same 40 seats)\n');
   console.log(rushTable(rows) + '\n');
   console.log('CPU seconds per phase, by process group (2 cores: at most 2 s per second of the phase); µs per answer = all CPU ÷ answers\n');
   console.log(cpuTable(rows) + '\n');
+  console.log('## Single Redis vs Redis Cluster, same run (API CPU per hold = the API instances\' CPU ÷ hold answers)\n');
+  console.log(redisTable(rows, rushConnections) + '\n');
   for (const connections of rushConnections) {
     const gate = at('Redis', connections)!.phase;
     const lock = at('(b)', connections)!.phase;
     const bare = at('(a)', connections)!.phase;
     console.log(`${connections} connections: hold answers/s ÷ floor = ${(gate.rate('hold') / bare.rate('ping')).toFixed(2)} (target ≥ 0.60); `
-      + `÷ MySQL-lock = ${(gate.rate('hold') / lock.rate('hold')).toFixed(1)}× (target ≥ 3×); `
+      + `÷ MySQL-lock = ${(gate.rate('hold') / lock.rate('hold')).toFixed(1)}× (target ≥ 3.5×); `
       + `holds granted/s to sell-out ÷ MySQL-lock = ${(gate.successRateUntilLast('hold') / lock.successRateUntilLast('hold')).toFixed(1)}×`);
   }
   const p99At = (connections: number) => at('Redis', connections)?.phase.endpoints.get('hold')!.percentiles().p99.toFixed(1) ?? '-';
   console.log(`hold p99 at 64 connections = ${p99At(64)} ms (target < 50 ms); at 256 = ${p99At(256)} ms\n`);
 
-  if (ledger) {
-    console.log(`## On-sale scenario: 2 instances, stages ×${timeScale} (ramp to ${peak} buyers), until sell-out (${visit.seconds.toFixed(1)} s)\n`);
+  for (const { label, ledger, visit, sales } of ledgers) {
+    console.log(`## On-sale scenario on ${label}: 2 instances, stages ×${timeScale} (ramp to ${peak} buyers), until sell-out (${visit.seconds.toFixed(1)} s)\n`);
     console.log(scenarioTable(visit) + '\n');
     const holds = visit.endpoints.get('hold');
     console.log(`holds/s (all answers) ${(visit.rate('hold')).toFixed(0)}, holds granted/s ${((holds?.successes ?? 0) / visit.seconds).toFixed(0)}, `
       + `purchases/s ${((visit.endpoints.get('purchase')?.successes ?? 0) / visit.seconds).toFixed(0)}\n`);
-    console.log(ledgerTable(ledger, seats, sales.length) + '\n');
+    console.log(ledgerTable(ledger, seats, sales) + '\n');
   }
   console.log(`load average at end ${loadAtEnd}`);
 
@@ -140,9 +160,10 @@ try {
     console.log(profileTable(summary.functions));
     console.log(`\n(profile kept in ${profileDir})`);
   }
-  const failed = ledger ? ledger.seatsSoldTwice + ledger.salesWithoutOrder + ledger.ordersTwice > 0 : false;
+  const failed = ledgers.some(({ ledger }) => ledger.seatsSoldTwice + ledger.salesWithoutOrder + ledger.ordersTwice > 0);
   process.exitCode = failed ? 1 : 0;
 } finally {
-  await Promise.allSettled([floor.stop(), ...monolith.map((m) => m.stop()), platform.stop()]);
+  await Promise.allSettled([floor.stop(), ...monolith.map((m) => m.stop()), ...platforms.map((target) => target.stop())]);
+  await Promise.allSettled(redisTargets.map((target) => target.stop()));
   if (profileDir && !profile) await rm(profileDir, { recursive: true, force: true });
 }

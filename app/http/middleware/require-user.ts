@@ -16,9 +16,11 @@ export async function sessionUser(
   ctx: AppContext,
   options: { fromSession?: boolean } = {},
 ): Promise<PublicUser | null> {
-  const userId = ctx.session?.userId;
+  // The hold route reads its session through the session cache (cached-session.ts), the others through koa-session.
+  const session = ctx.state.session !== undefined ? ctx.state.session : ctx.session;
+  const userId = session?.userId;
   if (typeof userId !== 'number') return null;
-  const stored = ctx.session?.user as PublicUser | undefined;
+  const stored = session?.user as PublicUser | undefined;
   if (options.fromSession && stored?.id === userId) return stored;
   const user = await findUserById(deps.db, userId);
   return user && { id: user.id, email: user.email, name: user.name, role: user.role };

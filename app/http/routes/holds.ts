@@ -11,8 +11,9 @@ import { rateLimit } from '../middleware/rate-limit.ts';
 import { recordsWrite } from '../middleware/read-your-writes.ts';
 import { requireAdmission } from '../middleware/require-admission.ts';
 import { requireUser } from '../middleware/require-user.ts';
-import { holdBody, idempotencyKey } from '../schemas.ts';
-import { idOrNull, parse, parseId } from '../validate.ts';
+import { holdRequestSeatIds } from '../hold-request.ts';
+import { idempotencyKey } from '../schemas.ts';
+import { idOrNull, parseId } from '../validate.ts';
 
 export function holdRoutes(router: Router<AppState>, deps: Deps): void {
   const { REDIS_KEY_PREFIX: keyPrefix, HOLD_RATE_LIMIT_PER_USER, HOLD_RATE_LIMIT_PER_IP } = deps.config;
@@ -27,7 +28,7 @@ export function holdRoutes(router: Router<AppState>, deps: Deps): void {
 
   router.post('/api/events/:eventId/holds', perIp, signedIn, perUser, admittedToHold, jsonBody(), async (ctx) => {
     const eventId = parseId(ctx.params.eventId, 'event');
-    const { seatIds } = parse(holdBody, ctx.state.body);
+    const seatIds = holdRequestSeatIds(ctx.state.body);
     const { admission } = ctx.state;
     const hold = await holdSeats(deps, {
       eventId,

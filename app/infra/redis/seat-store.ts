@@ -92,12 +92,15 @@ export class SeatStore {
     /** Set while the event's waiting room gates it: the hold needs a live admission, and keeps it alive this long. */
     admissionTtlMs?: number;
   }): Promise<HoldResult> {
-    const k = this.keys(input.eventId);
+    // The hot path: the keys of keys() built directly, one argument array, no per-call helper objects.
+    const base = `${this.prefix}{e${input.eventId}}:`;
     const room = roomKeys(this.prefix, input.eventId);
-    const reply = (await this.run('holdSeats', [
-      k.seats, k.loaded, k.bought, k.userHolds(input.userId), k.hold(input.holdId), room.unused, room.used,
-      input.holdId, input.userId, input.ttlMs, input.maxSeatsPerUser, retainMs, input.admissionTtlMs ?? '', ...input.seatIds,
-    ])) as Reply[];
+    const args: (string | number)[] = [
+      `${base}seats`, `${base}loaded`, `${base}bought`, `${base}u:${input.userId}`, `${base}hold:${input.holdId}`, room.unused, room.used,
+      input.holdId, input.userId, input.ttlMs, input.maxSeatsPerUser, retainMs, input.admissionTtlMs ?? '',
+    ];
+    for (const seatId of input.seatIds) args.push(seatId);
+    const reply = (await this.run('holdSeats', args)) as Reply[];
     const admissionLapsesAt = Number(reply[2] ?? 0);
     switch (reply[0]) {
       case 'not_loaded': return { kind: 'not_loaded' };
