@@ -37,6 +37,17 @@ export interface ApiEnvironmentOptions extends ApiSettingsProps {
    * @default 1
    */
   readonly trustedProxies?: 1 | 2;
+  /** The primary's `mysql://user@host:port/db?ssl=...` URL, without a password (see `mysqlUrl`). @default unset: the API's local default */
+  readonly databaseUrl?: string;
+  /** A read replica's URL, same user, for reads that tolerate lag. @default none */
+  readonly databaseReadUrl?: string;
+  /** Sign in to MySQL with RDS IAM tokens from the instance role (the URLs must ask for TLS). @default false */
+  readonly databaseIamAuth?: boolean;
+}
+
+/** A MySQL URL the API reads (DATABASE_URL, DATABASE_READ_URL): a user and no password, TLS verified (`rds`: the RDS CA; `true`: the system CAs, as RDS Proxy needs). */
+export function mysqlUrl(parts: { user: string; host: string; port: number | string; database: string; ssl: 'rds' | 'true' }): string {
+  return `mysql://${encodeURIComponent(parts.user)}@${parts.host}:${parts.port}/${encodeURIComponent(parts.database)}?ssl=${parts.ssl}`;
 }
 
 type TunedSetting = Exclude<ApiSettingName, 'PORT'>;
@@ -70,8 +81,9 @@ export function apiSettings(props: ApiSettingsProps): Record<TunedSetting, numbe
 }
 
 /**
- * The API's plain (non-secret) variables, by the names its config reads. DATABASE_URL, REDIS_URL,
- * SESSION_KEYS and ADMIN_PASSWORD come from secrets at start; S3_ENDPOINT stays unset on AWS.
+ * The API's plain (non-secret) variables, by the names its config reads: the database URLs carry a user and
+ * no password (RDS IAM tokens are signed on the instance). REDIS_URL, SESSION_KEYS and ADMIN_PASSWORD come
+ * from secrets at start; S3_ENDPOINT stays unset on AWS.
  */
 export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, string> {
   const trustedProxies = options.trustedProxies ?? 1;
@@ -85,6 +97,9 @@ export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, s
     POSTER_BASE_URL: options.publicUrl,
     ALLOWED_ORIGINS: options.publicUrl,
     ADMIN_EMAIL: options.adminEmail,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.databaseReadUrl ? { DATABASE_READ_URL: options.databaseReadUrl } : {}),
+    ...(options.databaseIamAuth ? { DATABASE_IAM_AUTH: 'true' } : {}),
     ...Object.fromEntries(tuned),
     LOG_LEVEL: 'info',
   };

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
-import { apiEnvironment, apiSettings, type ApiSettingsProps } from './api-environment.ts';
+import { apiEnvironment, apiSettings, mysqlUrl, type ApiSettingsProps } from './api-environment.ts';
 import { Cache } from './cache.ts';
 import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { Database } from './database.ts';
@@ -235,23 +235,29 @@ export class TicketingPlatform extends Construct {
         holdRateLimitPerIp: props.holdRateLimitPerIp,
         loginRateLimitPerIp: props.loginRateLimitPerIp,
         registerRateLimitPerIp: props.registerRateLimitPerIp,
+        ...this.databaseUrls(),
       }),
-      databaseSecretArn: this.database.secret.secretArn,
-      databaseHost: this.database.endpointAddress,
-      databasePort: String(this.database.endpointPort),
-      databaseName: this.database.databaseName,
-      databaseSsl: this.database.proxy ? 'true' : 'rds',
       redisTokenSecretArn: this.cache.authToken.secretArn,
       redisHost: this.cache.endpointAddress,
       redisPort: String(this.cache.port),
       sessionKeysSecretArn: this.sessionKeys.secretArn,
       adminPasswordSecretArn: this.adminPassword.secretArn,
       logGroupName: this.appLogGroup.logGroupName,
-      bootSql: this.database.binlogRetentionSql,
       port: net.appPort,
       nodeMajorVersion: props.nodeMajorVersion,
     });
+    // Instances sign in as the API user: it exists before the first one boots.
+    this.webTier.autoScalingGroup.node.addDependency(this.database.apiUser);
     this.addOutputs();
+  }
+
+  /** The API's MySQL URLs: the primary (RDS Proxy when there is one) and the first replica, signed in with RDS IAM. */
+  private databaseUrls(): { databaseUrl: string; databaseReadUrl?: string; databaseIamAuth: true } {
+    const db = this.database;
+    const databaseUrl = mysqlUrl({ user: db.apiUserName, host: db.endpointAddress, port: db.endpointPort, database: db.databaseName, ssl: db.proxy ? 'true' : 'rds' });
+    const replica = db.readEndpointAddress;
+    const databaseReadUrl = replica ? mysqlUrl({ user: db.apiUser.user, host: replica, port: db.port, database: db.databaseName, ssl: 'rds' }) : undefined;
+    return { databaseUrl, databaseReadUrl, databaseIamAuth: true };
   }
 
   /** `https://` address of the site: its domain name, or the distribution's. */
@@ -280,11 +286,12 @@ export class TicketingPlatform extends Construct {
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
   }
 
-  /** The instances read their four secrets, read/write posters, fetch the bundle and write their log group: nothing else. */
+  /** The instances sign in to MySQL as the API user, read their secrets, read/write posters, fetch the bundle and write their log group: nothing else. */
   private grantAppRole(): void {
     const policy = new AppInstancePolicy(this, 'AppPolicy', {
-      secrets: [this.database.secret, this.cache.authToken, this.sessionKeys, this.adminPassword],
-      secretKeys: [this.database.encryptionKey, this.cache.encryptionKey, this.secretsKey],
+      secrets: [this.cache.authToken, this.sessionKeys, this.adminPassword],
+      secretKeys: [this.cache.encryptionKey, this.secretsKey],
+      databaseConnectArns: this.database.apiUserConnectArns,
       posterBucket: this.cdn.bucket,
       posterKey: this.cdn.encryptionKey,
       posterPrefix: 'posters/',
