@@ -43,6 +43,12 @@ export interface ApiEnvironmentOptions extends ApiSettingsProps {
   readonly databaseReadUrl?: string;
   /** Sign in to MySQL with RDS IAM tokens from the instance role (the URLs must ask for TLS). @default false */
   readonly databaseIamAuth?: boolean;
+  /** `rediss://user@host:port/0`, without a password. @default unset: the API's local default */
+  readonly redisUrl?: string;
+  /** The secret holding the Redis user's password (`{"username","password"}`), read at each new connection. @default none */
+  readonly redisSecretArn?: string;
+  /** REDIS_KEY_PREFIX: the keys the Redis user's ACL allows. @default unset: the API's default 'tk:' */
+  readonly redisKeyPrefix?: string;
 }
 
 /** A MySQL URL the API reads (DATABASE_URL, DATABASE_READ_URL): a user and no password, TLS verified (`rds`: the RDS CA; `true`: the system CAs, as RDS Proxy needs). */
@@ -82,8 +88,8 @@ export function apiSettings(props: ApiSettingsProps): Record<TunedSetting, numbe
 
 /**
  * The API's plain (non-secret) variables, by the names its config reads: the database URLs carry a user and
- * no password (RDS IAM tokens are signed on the instance). REDIS_URL, SESSION_KEYS and ADMIN_PASSWORD come
- * from secrets at start; S3_ENDPOINT stays unset on AWS.
+ * no password (RDS IAM tokens are signed on the instance), REDIS_URL none (the API reads REDIS_SECRET_ARN).
+ * SESSION_KEYS and ADMIN_PASSWORD come from secrets at start; S3_ENDPOINT stays unset on AWS.
  */
 export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, string> {
   const trustedProxies = options.trustedProxies ?? 1;
@@ -100,6 +106,9 @@ export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, s
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.databaseReadUrl ? { DATABASE_READ_URL: options.databaseReadUrl } : {}),
     ...(options.databaseIamAuth ? { DATABASE_IAM_AUTH: 'true' } : {}),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(options.redisSecretArn ? { REDIS_SECRET_ARN: options.redisSecretArn } : {}),
+    ...(options.redisKeyPrefix ? { REDIS_KEY_PREFIX: options.redisKeyPrefix } : {}),
     ...Object.fromEntries(tuned),
     LOG_LEVEL: 'info',
   };

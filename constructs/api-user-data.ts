@@ -7,13 +7,11 @@ export interface ApiBootOptions {
   readonly bundle: s3assets.Asset;
   readonly region: string;
   /**
-   * Plain settings written into the systemd unit (no secrets), DATABASE_URL among them: the API signs in
-   * to MySQL with RDS IAM tokens of the instance role, so no database secret is read at boot.
+   * Plain settings written into the systemd unit (no secrets), DATABASE_URL and REDIS_URL among them: the
+   * API signs in to MySQL with RDS IAM tokens of the instance role and reads its Redis user's password
+   * from REDIS_SECRET_ARN itself, at each new connection, so rotations need no restart.
    */
   readonly environment: Readonly<Record<string, string>>;
-  readonly redisTokenSecretArn: string;
-  readonly redisHost: string;
-  readonly redisPort: string;
   readonly sessionKeysSecretArn: string;
   readonly adminPasswordSecretArn: string;
   readonly logGroupName: string;
@@ -32,7 +30,7 @@ const APP = `${HOME}/app`;
 const ENV_FILE = '/run/ticketkit/env';
 
 /** The names of the variables resolved from secrets at start, never in the template. */
-export const SECRET_VARIABLES = ['REDIS_URL', 'SESSION_KEYS', 'ADMIN_PASSWORD'] as const;
+export const SECRET_VARIABLES = ['SESSION_KEYS', 'ADMIN_PASSWORD'] as const;
 
 /**
  * Appends the API's boot steps to `userData`: install Node (no npm: the artifact carries its dependencies)
@@ -98,11 +96,9 @@ function resolveEnvScript(o: ApiBootOptions): string {
     'set -euo pipefail',
     'umask 077',
     'mkdir -p /run/ticketkit',
-    `redis_token=$(${secret(o.redisTokenSecretArn)})`,
     `session_keys=$(${secret(o.sessionKeysSecretArn)})`,
     `admin_password=$(${secret(o.adminPasswordSecretArn)})`,
     `cat > ${ENV_FILE}.next <<ENV`,
-    `REDIS_URL="rediss://:$redis_token@${o.redisHost}:${o.redisPort}/0"`,
     'SESSION_KEYS="$session_keys"',
     'ADMIN_PASSWORD="$admin_password"',
     'ENV',

@@ -236,10 +236,11 @@ export class TicketingPlatform extends Construct {
         loginRateLimitPerIp: props.loginRateLimitPerIp,
         registerRateLimitPerIp: props.registerRateLimitPerIp,
         ...this.databaseUrls(),
+        // RBAC: the API's Redis user, its password read by the API from the secret at each new connection.
+        redisUrl: `rediss://${encodeURIComponent(this.cache.apiUserName)}@${this.cache.endpointAddress}:${this.cache.port}/0`,
+        redisSecretArn: this.cache.apiUserSecret.secretArn,
+        redisKeyPrefix: this.cache.keyPrefix,
       }),
-      redisTokenSecretArn: this.cache.authToken.secretArn,
-      redisHost: this.cache.endpointAddress,
-      redisPort: String(this.cache.port),
       sessionKeysSecretArn: this.sessionKeys.secretArn,
       adminPasswordSecretArn: this.adminPassword.secretArn,
       logGroupName: this.appLogGroup.logGroupName,
@@ -277,8 +278,8 @@ export class TicketingPlatform extends Construct {
       DatabaseEndpoint: [`${this.database.endpointAddress}:${this.database.endpointPort}`, 'MySQL host:port the API uses (the RDS Proxy when there is one), reachable from the VPC'],
       DatabaseName: [this.database.databaseName, 'MySQL database of the ledger'],
       DatabaseSecretArn: [this.database.secret.secretArn, 'Secrets Manager secret with the MySQL username and password'],
-      RedisEndpoint: [`${this.cache.endpointAddress}:${this.cache.port}`, 'Redis host:port (TLS, AUTH token in the Redis secret), reachable from the VPC'],
-      RedisAuthSecretArn: [this.cache.authToken.secretArn, 'Secrets Manager secret with the Redis AUTH token'],
+      RedisEndpoint: [`${this.cache.endpointAddress}:${this.cache.port}`, 'Redis host:port (TLS; RBAC users, the API user in the Redis secret), reachable from the VPC'],
+      RedisAuthSecretArn: [this.cache.apiUserSecret.secretArn, "Secrets Manager secret with the API's Redis user and password (ElastiCache RBAC)"],
       PosterBucket: [this.cdn.bucket.bucketName, 'S3 bucket of the posters (under posters/) and the buyer page'],
       ApiLogGroup: [this.appLogGroup.logGroupName, 'CloudWatch log group of the API instances'],
       NotificationsTopic: [this.webTier.notificationsTopic.topicArn, 'SNS topic of the Auto Scaling notifications'],
@@ -289,7 +290,7 @@ export class TicketingPlatform extends Construct {
   /** The instances sign in to MySQL as the API user, read their secrets, read/write posters, fetch the bundle and write their log group: nothing else. */
   private grantAppRole(): void {
     const policy = new AppInstancePolicy(this, 'AppPolicy', {
-      secrets: [this.cache.authToken, this.sessionKeys, this.adminPassword],
+      secrets: [this.cache.apiUserSecret, this.sessionKeys, this.adminPassword],
       secretKeys: [this.cache.encryptionKey, this.secretsKey],
       databaseConnectArns: this.database.apiUserConnectArns,
       posterBucket: this.cdn.bucket,

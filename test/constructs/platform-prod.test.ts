@@ -178,14 +178,14 @@ describe('prod platform: tiers', () => {
     prod.template.resourceCountIs('AWS::RDS::DBProxy', 1);
   });
 
-  it('runs Redis Multi-AZ with failover, encryption, AUTH from Secrets Manager and noeviction', () => {
+  it('runs Redis Multi-AZ with failover, encryption, RBAC users and noeviction', () => {
     prod.template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       MultiAZEnabled: true,
       AutomaticFailoverEnabled: true,
       AtRestEncryptionEnabled: true,
       TransitEncryptionEnabled: true,
       Port: 6380,
-      AuthToken: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')])]) }),
+      UserGroupIds: [{ Ref: logicalId(prod.stack, prod.stack.platform.cache.users) }],
     });
     prod.template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { Properties: Match.objectLike({ 'maxmemory-policy': 'noeviction' }) });
   });
@@ -290,7 +290,10 @@ describe('prod platform: the API on the instances', () => {
     // CloudFront + load balancer: the viewer is the second-to-last X-Forwarded-For entry.
     expect(userData).toContain('Environment="TRUST_PROXY=2"');
     expect(userData).toContain('Environment="POSTER_BASE_URL=https://tickets.example.com"');
-    expect(userData).toMatch(/^REDIS_URL="rediss:\/\/:\$redis_token@/m);
+    expect(userData).toMatch(/^Environment="REDIS_URL=rediss:\/\/ticketkit-api@.*:6380\/0"$/m);
+    expect(userData).toMatch(/^Environment="REDIS_SECRET_ARN=\{\{"Ref":"PlatformCacheUsersApiUserSecret/m);
+    expect(userData).toContain('Environment="REDIS_KEY_PREFIX=tk:"');
+    expect(userData).not.toContain('redis_token');
     // MySQL: the proxy user through RDS Proxy (system CAs), the replica directly (RDS CA), both with RDS IAM tokens: no password anywhere.
     expect(userData).toMatch(/^Environment="DATABASE_URL=mysql:\/\/ticketkit_api_proxy@.*:3306\/ticketkit\?ssl=true"$/m);
     expect(userData).toMatch(/^Environment="DATABASE_READ_URL=mysql:\/\/ticketkit_api@.*:3307\/ticketkit\?ssl=rds"$/m);
