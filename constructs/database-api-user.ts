@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as rds from 'aws-cdk-lib/aws-rds';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { createLogEncryptionKey } from './log-encryption-key.ts';
@@ -145,8 +145,12 @@ export class DatabaseApiUser extends Construct {
 
   /** `arn:aws:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>` of the IAM user on an instance (the primary or a replica). */
   public connectArn(instance: rds.IDatabaseInstance): string {
-    if (!instance.instanceResourceId) throw new Error(`DatabaseApiUser: ${instance.node.path} has no resource id; pass a DatabaseInstance or a read replica created in this app.`);
-    return this.dbUserArn(instance.instanceResourceId, this.user);
+    // The CloudFormation attribute itself: a replica's `instanceResourceId` is its ARN unless the host app sets
+    // @aws-cdk/aws-rds:readReplicaInstanceResourceId, and an ARN would never match.
+    const cfnInstance = instance.node.defaultChild;
+    const resourceId = cfnInstance instanceof rds.CfnDBInstance ? cfnInstance.attrDbiResourceId : instance.instanceResourceId;
+    if (!resourceId) throw new Error(`DatabaseApiUser: ${instance.node.path} has no resource id; pass a DatabaseInstance or a read replica created in this app.`);
+    return this.dbUserArn(resourceId, this.user);
   }
 
   /** `arn:aws:rds-db:<region>:<account>:dbuser:prx-<id>/<proxy user>`: the app's IAM sign-in to RDS Proxy (as CDK's DatabaseProxy.grantConnect builds it). */
