@@ -9,6 +9,8 @@ import { cacheDefaults, validateCache } from './cache-defaults.ts';
 import { CacheUsers } from './cache-users.ts';
 import { createLogEncryptionKey } from './log-encryption-key.ts';
 import { acknowledge, nagRule } from './nag/acknowledge.ts';
+import { KeyGrantsForAwsServicesOnly } from './key-grant-restriction.ts';
+import { logRetentionFor } from './log-retention.ts';
 import { removalPolicyFor } from './platform-defaults.ts';
 
 export interface CacheProps {
@@ -42,6 +44,8 @@ export interface CacheProps {
   readonly apiUserName?: string;
   /** Key for at-rest encryption and the API user's secret. @default a new key with rotation */
   readonly encryptionKey?: kms.IKey;
+  /** Retention of the slow log. @default one year in production (less is refused there), one month in development */
+  readonly logRetention?: logs.RetentionDays;
   /** Key of the slow log group; CloudWatch Logs must be allowed to use it. @default a new log key with rotation */
   readonly logEncryptionKey?: kms.IKey;
 }
@@ -89,7 +93,7 @@ export class Cache extends Construct {
       properties: { 'maxmemory-policy': 'noeviction', 'cluster-enabled': settings.clusterMode ? 'yes' : 'no' },
     });
     this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: logRetentionFor(settings.production, props.logRetention),
       encryptionKey: props.logEncryptionKey ?? createLogEncryptionKey(this, 'LogKey'),
       removalPolicy,
     });
@@ -124,6 +128,8 @@ export class Cache extends Construct {
         },
       ],
     });
+    // Its keys let AWS services alone create grants (ElastiCache and Secrets Manager do so).
+    KeyGrantsForAwsServicesOnly.applyTo(this);
     this.replicationGroup.applyRemovalPolicy(removalPolicyFor(settings.production, RemovalPolicy.SNAPSHOT));
     acknowledge(
       this.replicationGroup,

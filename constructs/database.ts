@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { DatabaseApiUser, proxyUserName } from './database-api-user.ts';
 import { databaseDefaults, validateDatabase } from './database-defaults.ts';
 import { acknowledgeDatabaseFindings } from './database-findings.ts';
+import { KeyGrantsForAwsServicesOnly } from './key-grant-restriction.ts';
+import { logRetentionFor } from './log-retention.ts';
 import { removalPolicyFor } from './platform-defaults.ts';
 
 const RDS_PROXY_MYSQL_PORT = 3306;
@@ -75,7 +77,7 @@ export interface DatabaseProps {
    * @default 'ticketkit_api'
    */
   readonly apiUser?: string;
-  /** Retention of the log group of the custom resource that creates the API user. @default one year */
+  /** Retention of the log group of the custom resource that creates the API user. @default one year in production (less is refused there), one month in development */
   readonly logRetention?: logs.RetentionDays;
   /** Key of that log group; CloudWatch Logs must be allowed to use it. @default a new log key with rotation */
   readonly logEncryptionKey?: kms.IKey;
@@ -243,7 +245,7 @@ export class Database extends Construct {
       user: settings.apiUser,
       proxyUserSecret: this.proxyUserSecret,
       adminStatements: [this.binlogRetentionSql],
-      logRetention: props.logRetention,
+      logRetention: logRetentionFor(settings.production, props.logRetention),
       logEncryptionKey: props.logEncryptionKey,
       removalPolicy: removalPolicyFor(settings.production),
     });
@@ -269,6 +271,8 @@ export class Database extends Construct {
       // @aws-cdk/aws-rds:databaseProxyUniqueResourceName), so two stacks in one region never collide.
       (this.proxy.node.defaultChild as rds.CfnDBProxy).dbProxyName = Names.uniqueResourceName(this.proxy, { maxLength: 60 });
     }
+    // Its keys let AWS services alone create grants (RDS, Performance Insights, Secrets Manager do so).
+    KeyGrantsForAwsServicesOnly.applyTo(this);
     acknowledgeDatabaseFindings(this, settings);
   }
 

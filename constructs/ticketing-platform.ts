@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,8 @@ import { apiEnvironment, apiSettings, mysqlUrl, type ApiSettingsProps } from './
 import { Cache } from './cache.ts';
 import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { Database } from './database.ts';
+import { KeyGrantsForAwsServicesOnly } from './key-grant-restriction.ts';
+import { LogRetentionForAll, logRetentionFor } from './log-retention.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import type { OnSaleWindow } from './on-sale-schedule.ts';
 import { PlatformDomain } from './platform-domain.ts';
@@ -32,6 +34,12 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
   readonly nodeMajorVersion?: number;
   /** @default true */
   readonly production?: boolean;
+  /**
+   * How long every log group of the platform keeps its events: the API's, the Redis slow log, VPC flow logs,
+   * WAF, the site deployment and the custom resources. Production refuses less than a year.
+   * @default one year in production, one month in development
+   */
+  readonly logRetention?: logs.RetentionDays;
   /** @default 2 */
   readonly maxAzs?: number;
   /** @default one per AZ in production, one in development */
@@ -112,6 +120,10 @@ export class TicketingPlatform extends Construct {
     apiSettings(props); // refuse out-of-range API settings before building anything
     const production = isProduction(props);
     applyTags(this, costAllocationTags(production, props.tags));
+    // Every customer managed key of the platform: kms:CreateGrant only when an AWS service asks for it.
+    KeyGrantsForAwsServicesOnly.applyTo(this);
+    const logRetention = logRetentionFor(production, props.logRetention);
+    Aspects.of(this).add(new LogRetentionForAll(logRetention));
     const removalPolicy = removalPolicyFor(production);
     this.domain = platformDomain(this, props, production);
     // CloudFront is the load balancer's only client: HTTPS to the origin name, else HTTP to its DNS name.
@@ -128,6 +140,8 @@ export class TicketingPlatform extends Construct {
       instanceType: props.databaseInstanceType ? new ec2.InstanceType(props.databaseInstanceType) : undefined,
       readReplicas: props.readReplicas,
       proxy: props.rdsProxy,
+      logRetention,
+      logEncryptionKey: net.logEncryptionKey,
     });
     const proxySecurityGroup = this.database.proxySecurityGroup;
     if (proxySecurityGroup) {
@@ -142,6 +156,7 @@ export class TicketingPlatform extends Construct {
       subnets: net.dataSubnets,
       nodeType: props.cacheNodeType,
       logEncryptionKey: net.logEncryptionKey,
+      logRetention,
     });
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, description: 'Encrypts the API session keys, admin password and CloudFront origin secret' });
@@ -212,7 +227,7 @@ export class TicketingPlatform extends Construct {
         'Session signing keys rotate by prepending a new key (old cookies stay valid); the bootstrap admin password is changed in the app, not by a Lambda.',
       );
     }
-    this.appLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: net.logEncryptionKey, removalPolicy });
+    this.appLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logRetention, encryptionKey: net.logEncryptionKey, removalPolicy });
     this.apiBundle = props.apiArtifact.toAsset(this, 'ApiBundle');
 
     this.grantAppRole();
