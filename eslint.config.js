@@ -80,7 +80,7 @@ function migrateLayers(layers) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'coverage/', '.local/', '**/*.d.ts', 'constructs/dist/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'coverage/', '.local/', '**/*.d.ts', 'constructs/dist/', 'constructs/prebuilt/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,11 +10,18 @@ import { describeRecords } from '../constructs/platform-domain.ts';
 import { createPlatformStack } from '../constructs/create-platform-stack.ts';
 import type { TicketingPlatformStack } from '../constructs/ticketing-platform-stack.ts';
 import { ensureApiArtifact } from '../tools/api-artifact.ts';
+import { ensureHandlers, repositoryHandlerDirectory } from '../constructs/build-handlers.mjs';
+import { PREBUILT_HANDLERS_CONTEXT } from '../constructs/prebuilt-handler.ts';
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 // CDK's built-in check of the templates against the CloudFormation resource schemas costs about 5 s of
 // a 7 s synth; the platform tests run it on every committed environment, TICKETKIT_VALIDATE_TEMPLATES=1 here.
-const app = new App({ builtinCloudFormationValidation: process.env.TICKETKIT_VALIDATE_TEMPLATES === '1' });
+// The constructs run from source here: their custom resource handlers are bundled on demand (like the API
+// artifact) and found through context, since tsx gives the sources no __dirname.
+const app = new App({
+  builtinCloudFormationValidation: process.env.TICKETKIT_VALIDATE_TEMPLATES === '1',
+  context: { [PREBUILT_HANDLERS_CONTEXT]: repositoryHandlerDirectory },
+});
 const environmentName: unknown = app.node.tryGetContext('env');
 if (typeof environmentName !== 'string' || environmentName === '') {
   console.error('Choose an environment: npx cdk synth -c env=prod (or -c env=dev).');
@@ -24,6 +31,7 @@ let stack: TicketingPlatformStack;
 try {
   // Rebuilt only when a source it was built from changed (the hash of its inputs); no npm at synth.
   const api = await ensureApiArtifact(repositoryRoot);
+  await ensureHandlers();
   stack = createPlatformStack(app, readPlatformEnvironment(app.node, environmentName), {
     apiArtifact: ApiArtifact.fromDirectory(api.directory),
     // The buyer page, built by `npm ci` (prepare) into dist/web of the same checkout.

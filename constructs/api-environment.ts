@@ -43,6 +43,23 @@ export interface ApiEnvironmentOptions extends ApiSettingsProps {
    * @default 'single'
    */
   readonly redisMode?: 'single' | 'cluster';
+  /** The primary's `mysql://user@host:port/db?ssl=...` URL, without a password (see `mysqlUrl`). @default unset: the API's local default */
+  readonly databaseUrl?: string;
+  /** A read replica's URL, same user, for reads that tolerate lag. @default none */
+  readonly databaseReadUrl?: string;
+  /** Sign in to MySQL with RDS IAM tokens from the instance role (the URLs must ask for TLS). @default false */
+  readonly databaseIamAuth?: boolean;
+  /** `rediss://user@host:port/0`, without a password. @default unset: the API's local default */
+  readonly redisUrl?: string;
+  /** The secret holding the Redis user's password (`{"username","password"}`), read at each new connection. @default none */
+  readonly redisSecretArn?: string;
+  /** REDIS_KEY_PREFIX: the keys the Redis user's ACL allows. @default unset: the API's default 'tk:' */
+  readonly redisKeyPrefix?: string;
+}
+
+/** A MySQL URL the API reads (DATABASE_URL, DATABASE_READ_URL): a user and no password, TLS verified (`rds`: the RDS CA; `true`: the system CAs, as RDS Proxy needs). */
+export function mysqlUrl(parts: { user: string; host: string; port: number | string; database: string; ssl: 'rds' | 'true' }): string {
+  return `mysql://${encodeURIComponent(parts.user)}@${parts.host}:${parts.port}/${encodeURIComponent(parts.database)}?ssl=${parts.ssl}`;
 }
 
 type TunedSetting = Exclude<ApiSettingName, 'PORT'>;
@@ -76,7 +93,8 @@ export function apiSettings(props: ApiSettingsProps): Record<TunedSetting, numbe
 }
 
 /**
- * The API's plain (non-secret) variables, by the names its config reads. DATABASE_URL, REDIS_URL,
+ * The API's plain (non-secret) variables, by the names its config reads: the database URLs carry a user and
+ * no password (RDS IAM tokens are signed on the instance), REDIS_URL none (the API reads REDIS_SECRET_ARN).
  * SESSION_KEYS and ADMIN_PASSWORD come from secrets at start; S3_ENDPOINT stays unset on AWS.
  */
 export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, string> {
@@ -92,6 +110,12 @@ export function apiEnvironment(options: ApiEnvironmentOptions): Record<string, s
     ALLOWED_ORIGINS: options.publicUrl,
     ADMIN_EMAIL: options.adminEmail,
     REDIS_MODE: options.redisMode ?? 'single',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.databaseReadUrl ? { DATABASE_READ_URL: options.databaseReadUrl } : {}),
+    ...(options.databaseIamAuth ? { DATABASE_IAM_AUTH: 'true' } : {}),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(options.redisSecretArn ? { REDIS_SECRET_ARN: options.redisSecretArn } : {}),
+    ...(options.redisKeyPrefix ? { REDIS_KEY_PREFIX: options.redisKeyPrefix } : {}),
     ...Object.fromEntries(tuned),
     LOG_LEVEL: 'info',
   };

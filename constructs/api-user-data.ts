@@ -6,24 +6,17 @@ export interface ApiBootOptions {
   /** The API artifact (see ApiArtifact): unpacked, it starts with `node bin/api`. */
   readonly bundle: s3assets.Asset;
   readonly region: string;
-  /** Plain settings written into the systemd unit (no secrets). */
+  /**
+   * Plain settings written into the systemd unit (no secrets), DATABASE_URL and REDIS_URL among them: the
+   * API signs in to MySQL with RDS IAM tokens of the instance role and reads its Redis user's password
+   * from REDIS_SECRET_ARN itself, at each new connection, so rotations need no restart.
+   */
   readonly environment: Readonly<Record<string, string>>;
-  readonly databaseSecretArn: string;
-  readonly databaseHost: string;
-  readonly databasePort: string;
-  readonly databaseName: string;
-  /** `?ssl=` option of DATABASE_URL: `rds` verifies against the RDS CA, `true` against the system CAs (RDS Proxy). */
-  readonly databaseSsl: 'rds' | 'true';
-  readonly redisTokenSecretArn: string;
-  readonly redisHost: string;
-  readonly redisPort: string;
   readonly sessionKeysSecretArn: string;
   readonly adminPasswordSecretArn: string;
   /** The secret read into WAITING_ROOM_TOKEN_KEYS. @default - none: the API derives the room's keys from SESSION_KEYS */
   readonly waitingRoomTokenKeysSecretArn?: string;
   readonly logGroupName: string;
-  /** SQL run once per boot with the master credentials (idempotent), e.g. binlog retention. */
-  readonly bootSql?: string;
   /** The port the API listens on: the boot waits for `readinessPath` there. */
   readonly port: number;
   /** @default '/readyz' */
@@ -39,7 +32,7 @@ const APP = `${HOME}/app`;
 const ENV_FILE = '/run/ticketkit/env';
 
 /** The names of the variables resolved from secrets at start, never in the template (the last one when its secret is given). */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'REDIS_URL', 'SESSION_KEYS', 'ADMIN_PASSWORD', 'WAITING_ROOM_TOKEN_KEYS'] as const;
+export const SECRET_VARIABLES = ['SESSION_KEYS', 'ADMIN_PASSWORD', 'WAITING_ROOM_TOKEN_KEYS'] as const;
 
 /**
  * Appends the API's boot steps to `userData`: install Node (no npm: the artifact carries its dependencies)
@@ -68,12 +61,6 @@ export function addApiBootCommands(userData: ec2.UserData, options: ApiBootOptio
     'systemctl daemon-reload',
     'systemctl enable --now ticketkit-api.service',
   );
-  if (options.bootSql) {
-    // Best effort: the API serves without it; a failure is logged, not fatal to the boot.
-    userData.addCommands(
-      `(set -a && . ${ENV_FILE} && ${node} ${APP}/bin/run-sql ${shellQuote(options.bootSql)}) || echo "ticketkit: boot SQL failed" >&2`,
-    );
-  }
   userData.addCommands(...waitForReadiness(options));
 }
 
@@ -111,16 +98,10 @@ function resolveEnvScript(o: ApiBootOptions): string {
     'set -euo pipefail',
     'umask 077',
     'mkdir -p /run/ticketkit',
-    `db=$(${secret(o.databaseSecretArn)})`,
-    `db_user=$(jq -r '.username | @uri' <<<"$db")`,
-    `db_password=$(jq -r '.password | @uri' <<<"$db")`,
-    `redis_token=$(${secret(o.redisTokenSecretArn)})`,
     `session_keys=$(${secret(o.sessionKeysSecretArn)})`,
     `admin_password=$(${secret(o.adminPasswordSecretArn)})`,
     ...(o.waitingRoomTokenKeysSecretArn ? [`waiting_room_token_keys=$(${secret(o.waitingRoomTokenKeysSecretArn)})`] : []),
     `cat > ${ENV_FILE}.next <<ENV`,
-    `DATABASE_URL="mysql://$db_user:$db_password@${o.databaseHost}:${o.databasePort}/${o.databaseName}?ssl=${o.databaseSsl}"`,
-    `REDIS_URL="rediss://:$redis_token@${o.redisHost}:${o.redisPort}/0"`,
     'SESSION_KEYS="$session_keys"',
     'ADMIN_PASSWORD="$admin_password"',
     ...(o.waitingRoomTokenKeysSecretArn ? ['WAITING_ROOM_TOKEN_KEYS="$waiting_room_token_keys"'] : []),
@@ -168,8 +149,4 @@ function cloudWatchAgentConfig(logGroupName: string): string {
   return JSON.stringify({
     logs: { logs_collected: { files: { collect_list: [{ file_path: '/var/log/ticketkit/api.log', log_group_name: logGroupName, log_stream_name: '{instance_id}' }] } } },
   });
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

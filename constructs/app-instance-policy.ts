@@ -11,6 +11,8 @@ import { acknowledge, nagFindingText, nagRule } from './nag/acknowledge.ts';
 
 export interface AppInstancePolicyProps {
   readonly secrets: readonly secretsmanager.ISecret[];
+  /** `arn:aws:rds-db:...:dbuser:<resource id>/<user>` the app signs in to with RDS IAM tokens. @default none */
+  readonly databaseConnectArns?: readonly string[];
   readonly secretKeys: readonly kms.IKey[];
   readonly posterBucket: s3.IBucket;
   readonly posterKey: kms.IKey;
@@ -23,8 +25,9 @@ export interface AppInstancePolicyProps {
 }
 
 /**
- * Everything the app instances may do besides Session Manager, as one customer managed policy:
- * read four secrets, read/write posters under one prefix, fetch the API bundle, write their logs.
+ * Everything the app instances may do besides Session Manager, as one customer managed policy: sign in
+ * to MySQL as their own user, read their secrets, read/write posters under one prefix, fetch the API
+ * bundle, write their logs.
  */
 export class AppInstancePolicy extends Construct {
   public readonly policy: iam.ManagedPolicy;
@@ -38,6 +41,7 @@ export class AppInstancePolicy extends Construct {
     this.policy = new iam.ManagedPolicy(this, 'Resource', {
       description: 'ticketkit app instances: secrets, posters, API bundle, logs',
       statements: [
+        ...(props.databaseConnectArns?.length ? [new iam.PolicyStatement({ sid: 'ConnectToDatabase', actions: ['rds-db:connect'], resources: [...props.databaseConnectArns] })] : []),
         new iam.PolicyStatement({ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: props.secrets.map((s) => s.secretArn) }),
         new iam.PolicyStatement({
           sid: 'DecryptSecrets',

@@ -2,12 +2,14 @@
 // dist/ is declared CommonJS (the sources beside it are ES modules) and the `.ts` import specifiers
 // tsc leaves in declarations (it rewrites them in .js only) are rewritten to `.js`. Last, the waiting room's
 // CloudFront Function code is built (edge/waiting-room/build.ts) into dist/constructs/, where the compiled
-// construct reads it (constructs/waiting-room-function-code.ts): a consumer's synth never runs TypeScript.
+// construct reads it (constructs/waiting-room-function-code.ts): a consumer's synth never runs TypeScript;
+// and the custom resource handlers are bundled into dist/constructs/prebuilt, where prebuiltHandlerCode finds them.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildHandlers, HANDLERS } from './build-handlers.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dist = join(here, 'dist');
@@ -27,3 +29,6 @@ for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true }))
   const rewritten = text.replace(relativeTs, '$1$2.js$3');
   if (rewritten !== text) writeFileSync(file, rewritten);
 }
+await buildHandlers(join(dist, 'constructs', 'prebuilt'));
+// The rebuild records serve the repository's cache only.
+for (const name of HANDLERS) rmSync(join(dist, 'constructs', 'prebuilt', `${name}.build.json`));

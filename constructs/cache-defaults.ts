@@ -17,6 +17,8 @@ export function cacheDefaults(props: CacheProps) {
     // Multi-AZ needs a replica to fail over to.
     multiAz: replicasPerShard > 0,
     snapshotRetentionDays: props.snapshotRetentionDays ?? 15,
+    keyPrefix: props.keyPrefix ?? 'tk:',
+    apiUserName: props.apiUserName ?? 'ticketkit-api',
   };
 }
 
@@ -40,6 +42,12 @@ export function validateCache(settings: CacheSettings): void {
   }
   if (!/^\d+(\.\d+)?$/.test(settings.engineVersion) || Number(settings.engineVersion.split('.')[0]) < 6) {
     throw new Error(`Cache: engineVersion "${settings.engineVersion}" is invalid; use Redis 6 or later, e.g. "7.1".`);
+  }
+  if (!/^[A-Za-z0-9:_-]{1,32}$/.test(settings.keyPrefix)) {
+    throw new Error(`Cache: keyPrefix "${settings.keyPrefix}" is invalid; use 1-32 letters, digits, ':', '_' or '-' (the API's REDIS_KEY_PREFIX), e.g. "tk:".`);
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(settings.apiUserName) || settings.apiUserName === 'default') {
+    throw new Error(`Cache: apiUserName "${settings.apiUserName}" is invalid; start with a letter, then letters, digits, '_' or '-', and not "default".`);
   }
   if (!Number.isInteger(settings.snapshotRetentionDays) || settings.snapshotRetentionDays < 1 || settings.snapshotRetentionDays > 35) {
     throw new Error(`Cache: snapshotRetentionDays ${settings.snapshotRetentionDays} is invalid; use 1-35 so the cache has automatic backups.`);

@@ -6,8 +6,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { cacheDefaults, validateCache } from './cache-defaults.ts';
+import { CacheUsers } from './cache-users.ts';
 import { createLogEncryptionKey } from './log-encryption-key.ts';
-import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
+import { acknowledge, nagRule } from './nag/acknowledge.ts';
+import { KeyGrantsForAwsServicesOnly } from './key-grant-restriction.ts';
+import { logRetentionFor } from './log-retention.ts';
 import { removalPolicyFor } from './platform-defaults.ts';
 
 export interface CacheProps {
@@ -35,20 +38,28 @@ export interface CacheProps {
   readonly shards?: number;
   /** Daily snapshots kept. @default 15 */
   readonly snapshotRetentionDays?: number;
-  /** Key for at-rest encryption and the AUTH token secret. @default a new key with rotation */
+  /** The API's REDIS_KEY_PREFIX: its Redis user may touch these keys only. @default 'tk:' (the API's default) */
+  readonly keyPrefix?: string;
+  /** The Redis user the API signs in as (ElastiCache RBAC). @default 'ticketkit-api' */
+  readonly apiUserName?: string;
+  /** Key for at-rest encryption and the API user's secret. @default a new key with rotation */
   readonly encryptionKey?: kms.IKey;
+  /** Retention of the slow log. @default one year in production (less is refused there), one month in development */
+  readonly logRetention?: logs.RetentionDays;
   /** Key of the slow log group; CloudWatch Logs must be allowed to use it. @default a new log key with rotation */
   readonly logEncryptionKey?: kms.IKey;
 }
 
 /**
  * ElastiCache for Redis replication group in isolated subnets: Multi-AZ with automatic failover,
- * encrypted at rest and in transit, AUTH token from Secrets Manager, `noeviction` (holds and
- * sessions are never silently dropped), daily snapshots, optional cluster mode.
+ * encrypted at rest and in transit, RBAC (the API's ACL-limited user, its password in Secrets Manager;
+ * the `default` user off), `noeviction` (holds and sessions are never silently dropped), daily
+ * snapshots, optional cluster mode.
  */
 export class Cache extends Construct {
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
-  public readonly authToken: secretsmanager.Secret;
+  /** The RBAC users and their group on the replication group. */
+  public readonly users: CacheUsers;
   public readonly encryptionKey: kms.IKey;
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly subnetGroup: elasticache.CfnSubnetGroup;
@@ -56,6 +67,8 @@ export class Cache extends Construct {
   public readonly slowLogGroup: logs.LogGroup;
   public readonly port: number;
   public readonly clusterMode: boolean;
+  /** The keys the API's user may touch. */
+  public readonly keyPrefix: string;
 
   constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id);
@@ -67,18 +80,8 @@ export class Cache extends Construct {
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { enableKeyRotation: true, description: `Encrypts ${this.node.path}` });
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'Redis' });
-    this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
-      description: `Redis AUTH token of ${this.node.path}`,
-      encryptionKey: this.encryptionKey,
-      // ElastiCache accepts 16-128 printable characters without @, " or /; alphanumerics also fit a URL unescaped.
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy,
-    });
-    acknowledge(
-      this.authToken,
-      [nagRule('AwsSolutions', 'SMG4'), ...complianceRules('SecretsManagerRotationEnabled', ['NIST.800.53.R5', 'HIPAA.Security'])],
-      'Rotating a Redis AUTH token needs a coordinated ModifyReplicationGroup ROTATE then SET; it is a runbook step, not a Secrets Manager rotation Lambda.',
-    );
+    this.keyPrefix = settings.keyPrefix;
+    this.users = new CacheUsers(this, 'Users', { keyPrefix: settings.keyPrefix, apiUserName: settings.apiUserName, encryptionKey: this.encryptionKey, removalPolicy });
 
     this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'Subnets', {
       description: `Subnets of ${this.node.path}`,
@@ -90,7 +93,7 @@ export class Cache extends Construct {
       properties: { 'maxmemory-policy': 'noeviction', 'cluster-enabled': settings.clusterMode ? 'yes' : 'no' },
     });
     this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: logRetentionFor(settings.production, props.logRetention),
       encryptionKey: props.logEncryptionKey ?? createLogEncryptionKey(this, 'LogKey'),
       removalPolicy,
     });
@@ -112,7 +115,8 @@ export class Cache extends Construct {
       kmsKeyId: this.encryptionKey.keyId,
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
-      authToken: this.authToken.secretValue.unsafeUnwrap(), // a {{resolve:secretsmanager}} reference, not the value
+      // RBAC instead of an AUTH token (the two exclude each other): TLS stays required.
+      userGroupIds: [this.users.userGroup.ref],
       snapshotRetentionLimit: settings.snapshotRetentionDays,
       autoMinorVersionUpgrade: true,
       logDeliveryConfigurations: [
@@ -124,7 +128,14 @@ export class Cache extends Construct {
         },
       ],
     });
+    // Its keys let AWS services alone create grants (ElastiCache and Secrets Manager do so).
+    KeyGrantsForAwsServicesOnly.applyTo(this);
     this.replicationGroup.applyRemovalPolicy(removalPolicyFor(settings.production, RemovalPolicy.SNAPSHOT));
+    acknowledge(
+      this.replicationGroup,
+      [nagRule('AwsSolutions', 'AEC6')],
+      'Clients authenticate with ElastiCache RBAC (UserGroupIds: an ACL-limited API user with a password, the default user off), which replaces the AUTH token the rule looks for; the two cannot be set together.',
+    );
     if (!settings.multiAz) {
       acknowledge(
         this.replicationGroup,
@@ -132,6 +143,16 @@ export class Cache extends Construct {
         'Development cache is one node to keep cost down; production is Multi-AZ with automatic failover and the construct refuses a single node there.',
       );
     }
+  }
+
+  /** The API user's secret (`{"username","password"}`): what REDIS_SECRET_ARN names. */
+  public get apiUserSecret(): secretsmanager.ISecret {
+    return this.users.apiUserSecret;
+  }
+
+  /** The Redis user name the API signs in as. */
+  public get apiUserName(): string {
+    return this.users.apiUser.userName;
   }
 
   /** Endpoint clients connect to (the configuration endpoint in cluster mode). */

@@ -15,6 +15,7 @@ export function databaseDefaults(props: DatabaseProps) {
     engineLifecycleSupport: props.engineLifecycleSupport ?? rds.EngineLifecycleSupport.OPEN_SOURCE_RDS_EXTENDED_SUPPORT_DISABLED,
     databaseName: props.databaseName ?? 'ticketkit',
     username: props.username ?? 'ticketkit',
+    apiUser: props.apiUser ?? 'ticketkit_api',
     multiAz: props.multiAz ?? production,
     allocatedStorageGiB: props.allocatedStorageGiB ?? 100,
     maxAllocatedStorageGiB: props.maxAllocatedStorageGiB ?? 1000,
@@ -51,6 +52,10 @@ export function validateDatabase(settings: DatabaseSettings): void {
   }
   if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(settings.databaseName)) {
     throw new Error(`Database: databaseName "${settings.databaseName}" is invalid; start with a letter, then letters, digits or underscores.`);
+  }
+  // MySQL user names hold 32 characters; RDS Proxy's user is `<apiUser>_proxy`.
+  if (!/^[A-Za-z0-9_]{1,26}$/.test(settings.apiUser) || settings.apiUser === settings.username) {
+    throw new Error(`Database: apiUser "${settings.apiUser}" is invalid; use 1-26 letters, digits or underscores, other than the master username.`);
   }
   const rotationDays = settings.rotationInterval.toDays();
   if (rotationDays < 1 || rotationDays > 365) {

@@ -1,12 +1,16 @@
 import { Duration, Names, RemovalPolicy, type Duration as DurationType } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { DatabaseApiUser, proxyUserName } from './database-api-user.ts';
 import { databaseDefaults, validateDatabase } from './database-defaults.ts';
 import { acknowledgeDatabaseFindings } from './database-findings.ts';
+import { KeyGrantsForAwsServicesOnly } from './key-grant-restriction.ts';
+import { logRetentionFor } from './log-retention.ts';
 import { removalPolicyFor } from './platform-defaults.ts';
 
 const RDS_PROXY_MYSQL_PORT = 3306;
@@ -20,7 +24,11 @@ export interface DatabaseProps {
   readonly production?: boolean;
   /** @default the isolated subnets */
   readonly subnets?: ec2.SubnetSelection;
-  /** Subnets of the secret rotation function (they need a route to Secrets Manager). @default the private subnets with egress */
+  /**
+   * Subnets of the secret rotation function and of the custom resource that creates the API user (they need
+   * routes to Secrets Manager and, for the custom resource, CloudFormation's S3 response URL).
+   * @default the private subnets with egress
+   */
   readonly rotationSubnets?: ec2.SubnetSelection;
   /** Group of the instance (and proxy); callers allow their clients on `port`. @default a new group without ingress */
   readonly securityGroup?: ec2.ISecurityGroup;
@@ -63,12 +71,23 @@ export interface DatabaseProps {
   readonly generalLog?: boolean;
   /** Key for storage, Performance Insights and the credentials secret. @default a new key with rotation */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * The API's own MySQL user, created by a custom resource with privileges on `databaseName` only. It
+   * authenticates with RDS IAM (`rds-db:connect`), or through RDS Proxy with a password from `apiUserSecret`.
+   * @default 'ticketkit_api'
+   */
+  readonly apiUser?: string;
+  /** Retention of the log group of the custom resource that creates the API user. @default one year in production (less is refused there), one month in development */
+  readonly logRetention?: logs.RetentionDays;
+  /** Key of that log group; CloudWatch Logs must be allowed to use it. @default a new log key with rotation */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 /**
  * RDS for MySQL 8.4 (LTS) in isolated subnets: encrypted, Multi-AZ, TLS-only, rotated credentials in
  * Secrets Manager, backups, enhanced monitoring, Performance Insights, log exports, optional
- * read replicas and RDS Proxy.
+ * read replicas and RDS Proxy. IAM database authentication is on and GTIDs are on (a replica read can wait
+ * for the reader's own write). The API connects as its own least-privilege user (`apiUser`), never as master.
  */
 export class Database extends Construct {
   public readonly instance: rds.DatabaseInstance;
@@ -84,8 +103,15 @@ export class Database extends Construct {
   public readonly proxySecurityGroup?: ec2.SecurityGroup;
   public readonly port: number;
   public readonly databaseName: string;
-  /** SQL the master user runs once the instance exists, so binlogs outlive a migration's catch-up. */
+  /** SQL the master user runs once the instance exists, so binlogs outlive a migration's catch-up (the API user's custom resource runs it). */
   public readonly binlogRetentionSql: string;
+  /** The custom resource that creates the API's user with the master secret. */
+  public readonly apiUser: DatabaseApiUser;
+  /**
+   * With RDS Proxy: the password of the user the proxy signs in as (`<apiUser>_proxy`), read by the proxy
+   * alone and rotated; the app signs in to the proxy with RDS IAM, as it does to the instances.
+   */
+  public readonly proxyUserSecret?: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -99,15 +125,20 @@ export class Database extends Construct {
     this.binlogRetentionSql = `CALL mysql.rds_set_configuration('binlog retention hours', ${settings.binlogRetentionHours})`;
     const engine = rds.DatabaseInstanceEngine.mysql({ version: settings.engineVersion });
     const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const rotationSubnets = props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { enableKeyRotation: true, description: `Encrypts ${this.node.path}` });
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'MySQL' });
     this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
-      description: 'TLS only, row binlogs, slow query log',
+      description: 'TLS only, row binlogs with GTIDs, slow query log',
       parameters: {
         require_secure_transport: '1',
         binlog_format: 'ROW',
+        // Read-your-writes on a replica waits for the writer's GTID (WAIT_FOR_EXECUTED_GTID_SET). RDS names
+        // gtid_mode `gtid-mode`; an existing instance must step OFF_PERMISSIVE -> ON_PERMISSIVE -> ON (docs/cdk.md).
+        'gtid-mode': 'ON',
+        enforce_gtid_consistency: 'ON',
         slow_query_log: '1',
         long_query_time: '1',
         general_log: settings.generalLog ? '1' : '0',
@@ -136,6 +167,8 @@ export class Database extends Construct {
       autoMinorVersionUpgrade: true,
       publiclyAccessible: false,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      // The API user signs in with a 15-minute token from its instance role: no password to rotate or leak.
+      iamAuthentication: true,
     };
     this.instance = new rds.DatabaseInstance(this, 'Resource', {
       ...common,
@@ -168,7 +201,7 @@ export class Database extends Construct {
       automaticallyAfter: settings.rotationInterval,
       hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({
         vpc: props.vpc,
-        vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        vpcSubnets: rotationSubnets,
         securityGroups: [this.rotationSecurityGroup],
         excludeCharacters: settings.excludeCharacters,
       }),
@@ -186,12 +219,46 @@ export class Database extends Construct {
     }
 
     if (settings.proxy) {
+      // RDS Proxy takes the app's IAM token, then signs in to MySQL with a password from a secret it reads: a
+      // user of its own with the API's privileges, since an AWSAuthenticationPlugin user has no password.
+      const proxyUserSecret = new rds.DatabaseSecret(this, 'ProxyUserSecret', { username: proxyUserName(settings.apiUser), encryptionKey: this.encryptionKey, excludeCharacters: settings.excludeCharacters });
+      this.proxyUserSecret = proxyUserSecret.attach(this.instance);
+      this.proxyUserSecret.addRotationSchedule('Rotation', {
+        automaticallyAfter: settings.rotationInterval,
+        hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({
+          vpc: props.vpc,
+          vpcSubnets: rotationSubnets,
+          securityGroups: [this.rotationSecurityGroup],
+          excludeCharacters: settings.excludeCharacters,
+        }),
+      });
+    }
+    this.apiUser = new DatabaseApiUser(this, 'ApiUser', {
+      vpc: props.vpc,
+      subnets: rotationSubnets,
+      instance: this.instance,
+      databaseSecurityGroup: this.securityGroup,
+      port: settings.port,
+      masterSecret: this.secret,
+      secretKey: this.encryptionKey,
+      databaseName: settings.databaseName,
+      user: settings.apiUser,
+      proxyUserSecret: this.proxyUserSecret,
+      adminStatements: [this.binlogRetentionSql],
+      logRetention: logRetentionFor(settings.production, props.logRetention),
+      logEncryptionKey: props.logEncryptionKey,
+      removalPolicy: removalPolicyFor(settings.production),
+    });
+
+    if (settings.proxy) {
       // RDS Proxy always listens on the engine's default port (3306); it gets its own group so callers
       // allow their clients on `endpointPort` and the instance admits only the proxy, app and rotation.
       this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', { vpc: props.vpc, allowAllOutbound: false, description: 'RDS Proxy' });
       // addProxy itself opens the proxy -> instance path on the instance's port.
       this.proxy = this.instance.addProxy('Proxy', {
-        secrets: [this.secret],
+        secrets: [this.secret, this.proxyUserSecret!],
+        // Clients sign in with RDS IAM tokens (rds-db:connect on the proxy user), never with a password.
+        iamAuth: true,
         vpc: props.vpc,
         vpcSubnets: subnets,
         securityGroups: [this.proxySecurityGroup],
@@ -204,12 +271,33 @@ export class Database extends Construct {
       // @aws-cdk/aws-rds:databaseProxyUniqueResourceName), so two stacks in one region never collide.
       (this.proxy.node.defaultChild as rds.CfnDBProxy).dbProxyName = Names.uniqueResourceName(this.proxy, { maxLength: 60 });
     }
+    // Its keys let AWS services alone create grants (RDS, Performance Insights, Secrets Manager do so).
+    KeyGrantsForAwsServicesOnly.applyTo(this);
     acknowledgeDatabaseFindings(this, settings);
   }
 
   /** Host clients connect to: the proxy when there is one, else the instance. */
   public get endpointAddress(): string {
     return this.proxy ? this.proxy.endpoint : this.instance.dbInstanceEndpointAddress;
+  }
+
+  /** The user the app names in its primary URL: the proxy's user through RDS Proxy, else the IAM user. */
+  public get apiUserName(): string {
+    return this.proxy ? this.apiUser.proxyUser : this.apiUser.user;
+  }
+
+  /**
+   * `rds-db:connect` resources the app needs, and nothing more: the primary (or, with RDS Proxy, the proxy's
+   * user) and every replica (each its own DbiResourceId).
+   */
+  public get apiUserConnectArns(): string[] {
+    const primary = this.proxy ? this.apiUser.proxyConnectArn(this.proxy) : this.apiUser.connectArn(this.instance);
+    return [primary, ...this.readReplicas.map((replica) => this.apiUser.connectArn(replica))];
+  }
+
+  /** The replica the API reads lag-tolerant data from (the first), if any. */
+  public get readEndpointAddress(): string | undefined {
+    return this.readReplicas[0]?.dbInstanceEndpointAddress;
   }
 
   /** Port clients connect to: RDS Proxy's fixed 3306, else the instance's port. */

@@ -31,3 +31,8 @@ export * from './nag/packs.ts';
 export * from './nag/validation-summary.ts';
 export * from '../shared/api-settings.ts';
 export * from '../shared/content-security-policy.ts';
+export * from './key-grant-restriction.ts';
+export * from './database-api-user.ts';
+export * from './cache-users.ts';
+export * from './prebuilt-handler.ts';
+export * from './log-retention.ts';

@@ -17,6 +17,8 @@ export interface SiteDeploymentProps {
   readonly bucket: s3.IBucket;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** Retention of the deployment log. @default one year */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -39,7 +41,7 @@ export class SiteDeployment extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Copies the buyer page into the site bucket',
     });
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN });
     this.logGroup.grantWrite(this.role);
     const common = { destinationBucket: props.bucket, prune: false, role: this.role, memoryLimit: 512, logGroup: this.logGroup };
     this.assets = new s3deploy.BucketDeployment(this, 'Assets', {
@@ -79,7 +81,7 @@ export class SiteDeployment extends Construct {
     acknowledge(
       this.logGroup,
       complianceRules('CloudWatchLogGroupEncrypted'),
-      'The deployment log holds only file names of the public buyer page, which anyone can download; it is kept a month.',
+      'The deployment log holds only file names of the public buyer page, which anyone can download; it is kept as long as the other logs of the platform (a year in production).',
     );
     // BucketDeployment runs one CDK-managed Lambda per stack (a singleton at the stack's root).
     for (const handler of stack.node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {

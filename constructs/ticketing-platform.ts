@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,11 +11,13 @@ import { Construct } from 'constructs';
 import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
-import { apiEnvironment, apiSettings, type ApiSettingsProps } from './api-environment.ts';
+import { apiEnvironment, apiSettings, mysqlUrl, type ApiSettingsProps } from './api-environment.ts';
 import { Cache } from './cache.ts';
 import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { Database } from './database.ts';
 import { PlatformMonitoring } from './monitoring.ts';
+import { KeyGrantsForAwsServicesOnly } from './key-grant-restriction.ts';
+import { LogRetentionForAll, logRetentionFor } from './log-retention.ts';
 import { acknowledge, complianceRules, nagRule } from './nag/acknowledge.ts';
 import type { OnSaleWindow } from './on-sale-schedule.ts';
 import { PlatformDomain } from './platform-domain.ts';
@@ -36,6 +38,12 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
   readonly nodeMajorVersion?: number;
   /** @default true */
   readonly production?: boolean;
+  /**
+   * How long every log group of the platform keeps its events: the API's, the Redis slow log, VPC flow logs,
+   * WAF, the site deployment and the custom resources. Production refuses less than a year.
+   * @default one year in production, one month in development
+   */
+  readonly logRetention?: logs.RetentionDays;
   /** @default 2 */
   readonly maxAzs?: number;
   /** @default one per AZ in production, one in development */
@@ -151,6 +159,10 @@ export class TicketingPlatform extends Construct {
     apiSettings(props); // refuse out-of-range API settings before building anything
     const production = isProduction(props);
     applyTags(this, costAllocationTags(production, props.tags));
+    // Every customer managed key of the platform: kms:CreateGrant only when an AWS service asks for it.
+    KeyGrantsForAwsServicesOnly.applyTo(this);
+    const logRetention = logRetentionFor(production, props.logRetention);
+    Aspects.of(this).add(new LogRetentionForAll(logRetention));
     const removalPolicy = removalPolicyFor(production);
     this.domain = platformDomain(this, props, production);
     // CloudFront is the load balancer's only client: HTTPS to the origin name, else HTTP to its DNS name.
@@ -167,6 +179,8 @@ export class TicketingPlatform extends Construct {
       instanceType: props.databaseInstanceType ? new ec2.InstanceType(props.databaseInstanceType) : undefined,
       readReplicas: props.readReplicas,
       proxy: props.rdsProxy,
+      logRetention,
+      logEncryptionKey: net.logEncryptionKey,
     });
     const proxySecurityGroup = this.database.proxySecurityGroup;
     if (proxySecurityGroup) {
@@ -183,6 +197,7 @@ export class TicketingPlatform extends Construct {
       clusterMode: props.cacheClusterMode,
       shards: props.cacheShards,
       logEncryptionKey: net.logEncryptionKey,
+      logRetention,
     });
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, description: 'Encrypts the API session keys, admin password and CloudFront origin secret' });
@@ -262,7 +277,7 @@ export class TicketingPlatform extends Construct {
         'Session signing keys rotate by prepending a new key (old cookies stay valid); the bootstrap admin password is changed in the app, not by a Lambda.',
       );
     }
-    this.appLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: net.logEncryptionKey, removalPolicy });
+    this.appLogGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logRetention, encryptionKey: net.logEncryptionKey, removalPolicy });
     this.apiBundle = props.apiArtifact.toAsset(this, 'ApiBundle');
 
     this.grantAppRole();
@@ -286,29 +301,27 @@ export class TicketingPlatform extends Construct {
           holdRateLimitPerIp: props.holdRateLimitPerIp,
           loginRateLimitPerIp: props.loginRateLimitPerIp,
           registerRateLimitPerIp: props.registerRateLimitPerIp,
+          ...this.databaseUrls(),
+          // RBAC: the API's Redis user, its password read by the API from the secret at each new connection.
+          // In cluster mode the host is the configuration endpoint, on the port the cache was given.
+          redisUrl: `rediss://${encodeURIComponent(this.cache.apiUserName)}@${this.cache.endpointAddress}:${this.cache.port}/0`,
+          redisSecretArn: this.cache.apiUserSecret.secretArn,
+          redisKeyPrefix: this.cache.keyPrefix,
           redisMode: this.cache.redisMode,
         }),
         METRICS_NAMESPACE: this.metricsNamespace,
         // The waiting room's store and the WAF CAPTCHA integration.
         ...waitingRoomEnvironment(this.waitingRoom, props),
       },
-      databaseSecretArn: this.database.secret.secretArn,
-      databaseHost: this.database.endpointAddress,
-      databasePort: String(this.database.endpointPort),
-      databaseName: this.database.databaseName,
-      databaseSsl: this.database.proxy ? 'true' : 'rds',
-      redisTokenSecretArn: this.cache.authToken.secretArn,
-      redisHost: this.cache.endpointAddress,
-      // The configuration endpoint (cluster mode) listens on the port the cache was given, as the primary does.
-      redisPort: String(this.cache.port),
       sessionKeysSecretArn: this.sessionKeys.secretArn,
       adminPasswordSecretArn: this.adminPassword.secretArn,
       waitingRoomTokenKeysSecretArn: this.waitingRoom.tokenKeys.secretArn,
       logGroupName: this.appLogGroup.logGroupName,
-      bootSql: this.database.binlogRetentionSql,
       port: net.appPort,
       nodeMajorVersion: props.nodeMajorVersion,
     });
+    // Instances sign in as the API user: it exists before the first one boots.
+    this.webTier.autoScalingGroup.node.addDependency(this.database.apiUser);
     this.monitoring = this.monitor(props);
     this.addOutputs();
   }
@@ -342,6 +355,15 @@ export class TicketingPlatform extends Construct {
     });
   }
 
+  /** The API's MySQL URLs: the primary (RDS Proxy when there is one) and the first replica, signed in with RDS IAM. */
+  private databaseUrls(): { databaseUrl: string; databaseReadUrl?: string; databaseIamAuth: true } {
+    const db = this.database;
+    const databaseUrl = mysqlUrl({ user: db.apiUserName, host: db.endpointAddress, port: db.endpointPort, database: db.databaseName, ssl: db.proxy ? 'true' : 'rds' });
+    const replica = db.readEndpointAddress;
+    const databaseReadUrl = replica ? mysqlUrl({ user: db.apiUser.user, host: replica, port: db.port, database: db.databaseName, ssl: 'rds' }) : undefined;
+    return { databaseUrl, databaseReadUrl, databaseIamAuth: true };
+  }
+
   /** `https://` address of the site: its domain name, or the distribution's. */
   public get siteUrl(): string {
     return this.domain ? `https://${this.domain.domainName}` : this.cdn.url;
@@ -359,8 +381,8 @@ export class TicketingPlatform extends Construct {
       DatabaseEndpoint: [`${this.database.endpointAddress}:${this.database.endpointPort}`, 'MySQL host:port the API uses (the RDS Proxy when there is one), reachable from the VPC'],
       DatabaseName: [this.database.databaseName, 'MySQL database of the ledger'],
       DatabaseSecretArn: [this.database.secret.secretArn, 'Secrets Manager secret with the MySQL username and password'],
-      RedisEndpoint: [`${this.cache.endpointAddress}:${this.cache.port}`, 'Redis host:port (TLS, AUTH token in the Redis secret), reachable from the VPC'],
-      RedisAuthSecretArn: [this.cache.authToken.secretArn, 'Secrets Manager secret with the Redis AUTH token'],
+      RedisEndpoint: [`${this.cache.endpointAddress}:${this.cache.port}`, 'Redis host:port (TLS; RBAC users, the API user in the Redis secret), reachable from the VPC'],
+      RedisAuthSecretArn: [this.cache.apiUserSecret.secretArn, "Secrets Manager secret with the API's Redis user and password (ElastiCache RBAC)"],
       PosterBucket: [this.cdn.bucket.bucketName, 'S3 bucket of the posters (under posters/) and the buyer page'],
       ApiLogGroup: [this.appLogGroup.logGroupName, 'CloudWatch log group of the API instances'],
       NotificationsTopic: [this.webTier.notificationsTopic.topicArn, 'SNS topic of the alarms and Auto Scaling notifications: subscribe the on-call here'],
@@ -368,11 +390,12 @@ export class TicketingPlatform extends Construct {
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
   }
 
-  /** The instances read their five secrets, publish the waiting rooms to the edge, read/write posters, fetch the bundle and write their log group: nothing else. */
+  /** The instances sign in to MySQL as the API user, read their secrets, publish the waiting rooms to the edge, read/write posters, fetch the bundle and write their log group: nothing else. */
   private grantAppRole(): void {
     const policy = new AppInstancePolicy(this, 'AppPolicy', {
-      secrets: [this.database.secret, this.cache.authToken, this.sessionKeys, this.adminPassword, this.waitingRoom.tokenKeys],
-      secretKeys: [this.database.encryptionKey, this.cache.encryptionKey, this.secretsKey],
+      secrets: [this.cache.apiUserSecret, this.sessionKeys, this.adminPassword, this.waitingRoom.tokenKeys],
+      secretKeys: [this.cache.encryptionKey, this.secretsKey],
+      databaseConnectArns: this.database.apiUserConnectArns,
       posterBucket: this.cdn.bucket,
       posterKey: this.cdn.encryptionKey,
       posterPrefix: 'posters/',

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { configSchema, loadConfig } from '../../app/config.ts';
-import { apiEnvironment } from '../../constructs/api-environment.ts';
+import { apiEnvironment, mysqlUrl } from '../../constructs/api-environment.ts';
 import { API_SETTINGS } from '../../shared/api-settings.ts';
 
 const options = { port: 3000, region: 'us-east-1', bucketName: 'posters', publicUrl: 'https://tickets.example.com', adminEmail: 'admin@example.com' };
@@ -30,6 +30,28 @@ describe('apiEnvironment', () => {
     expect(Object.keys(environment).filter((name) => !read.includes(name))).toEqual([]);
     // The secrets the instance adds at start complete it.
     expect(() => loadConfig({ ...environment, SESSION_KEYS: 'k'.repeat(32), ADMIN_PASSWORD: 'p'.repeat(16) })).not.toThrow();
+  });
+
+  it('writes the MySQL and Redis connection settings without a password, in a form the API accepts', () => {
+    const environment = apiEnvironment({
+      ...options,
+      databaseUrl: mysqlUrl({ user: 'ticketkit_api', host: 'db.example.internal', port: 3307, database: 'ticketkit', ssl: 'rds' }),
+      databaseReadUrl: mysqlUrl({ user: 'ticketkit_api', host: 'replica.example.internal', port: 3307, database: 'ticketkit', ssl: 'rds' }),
+      databaseIamAuth: true,
+      redisUrl: 'rediss://ticketkit-api@cache.example.internal:6380/0',
+      redisSecretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:redis-AbCdEf',
+      redisKeyPrefix: 'tk:',
+    });
+    expect(environment).toMatchObject({
+      DATABASE_URL: 'mysql://ticketkit_api@db.example.internal:3307/ticketkit?ssl=rds',
+      DATABASE_READ_URL: 'mysql://ticketkit_api@replica.example.internal:3307/ticketkit?ssl=rds',
+      DATABASE_IAM_AUTH: 'true',
+      REDIS_URL: 'rediss://ticketkit-api@cache.example.internal:6380/0',
+      REDIS_KEY_PREFIX: 'tk:',
+    });
+    const config = loadConfig({ ...environment, SESSION_KEYS: 'k'.repeat(32), ADMIN_PASSWORD: 'p'.repeat(16) });
+    expect(config).toMatchObject({ DATABASE_IAM_AUTH: true, REDIS_SECRET_ARN: environment['REDIS_SECRET_ARN'] });
+    expect(config.DATABASE_SECRET_ARN).toBeUndefined();
   });
 
   it('lets props tune the hold TTL, seat limit, hash cost and rate limits', () => {

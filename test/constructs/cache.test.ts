@@ -7,7 +7,7 @@ import { testVpc } from './support/vpc.ts';
 const vpcIn = testVpc;
 
 describe('Cache', () => {
-  it('defaults to Multi-AZ Redis with failover, encryption, AUTH, port 6380, noeviction and 15 days of snapshots', () => {
+  it('defaults to Multi-AZ Redis with failover, encryption, RBAC, port 6380, noeviction and 15 days of snapshots', () => {
     const stack = newStack();
     new Cache(stack, 'Cache', { vpc: vpcIn(stack) });
     const template = Template.fromStack(stack);
@@ -21,8 +21,9 @@ describe('Cache', () => {
       TransitEncryptionEnabled: true,
       TransitEncryptionMode: 'required',
       SnapshotRetentionLimit: 15,
-      AuthToken: Match.anyValue(),
+      UserGroupIds: [{ Ref: Match.stringLikeRegexp('^CacheUsers') }],
     });
+    expect(Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'))[0]!['Properties'].AuthToken).toBeUndefined();
     template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { CacheParameterGroupFamily: 'redis7', Properties: { 'maxmemory-policy': 'noeviction', 'cluster-enabled': 'no' } });
   });
 

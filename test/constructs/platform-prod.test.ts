@@ -64,7 +64,7 @@ describe('prod platform: who reaches whom', () => {
     expect(sourcesOf(id(network.cacheSecurityGroup))).toEqual([[id(network.appSecurityGroup), 6380]]);
     expect(sourcesOf(id(database.proxySecurityGroup!))).toEqual([[id(network.appSecurityGroup), 3306]]);
     const databaseSources = sourcesOf(id(network.databaseSecurityGroup)).map(([source]) => source);
-    expect(databaseSources.sort()).toEqual([id(network.appSecurityGroup), id(database.rotationSecurityGroup), id(database.proxySecurityGroup!)].sort());
+    expect(databaseSources.sort()).toEqual([id(network.appSecurityGroup), id(database.rotationSecurityGroup), id(database.proxySecurityGroup!), id(database.apiUser.securityGroup)].sort());
   });
 });
 
@@ -178,14 +178,14 @@ describe('prod platform: tiers', () => {
     prod.template.resourceCountIs('AWS::RDS::DBProxy', 1);
   });
 
-  it('runs Redis Multi-AZ with failover, encryption, AUTH from Secrets Manager and noeviction', () => {
+  it('runs Redis Multi-AZ with failover, encryption, RBAC users and noeviction', () => {
     prod.template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       MultiAZEnabled: true,
       AutomaticFailoverEnabled: true,
       AtRestEncryptionEnabled: true,
       TransitEncryptionEnabled: true,
       Port: 6380,
-      AuthToken: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')])]) }),
+      UserGroupIds: [{ Ref: logicalId(prod.stack, prod.stack.platform.cache.users) }],
     });
     prod.template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { Properties: Match.objectLike({ 'maxmemory-policy': 'noeviction' }) });
   });
@@ -290,8 +290,15 @@ describe('prod platform: the API on the instances', () => {
     // CloudFront + load balancer: the viewer is the second-to-last X-Forwarded-For entry.
     expect(userData).toContain('Environment="TRUST_PROXY=2"');
     expect(userData).toContain('Environment="POSTER_BASE_URL=https://tickets.example.com"');
-    expect(userData).toMatch(/^REDIS_URL="rediss:\/\/:\$redis_token@/m);
-    expect(userData).toMatch(/^DATABASE_URL="mysql:\/\/\$db_user:\$db_password@.*\/ticketkit\?ssl=true"$/m);
+    expect(userData).toMatch(/^Environment="REDIS_URL=rediss:\/\/ticketkit-api@.*:6380\/0"$/m);
+    expect(userData).toMatch(/^Environment="REDIS_SECRET_ARN=\{\{"Ref":"PlatformCacheUsersApiUserSecret/m);
+    expect(userData).toContain('Environment="REDIS_KEY_PREFIX=tk:"');
+    expect(userData).not.toContain('redis_token');
+    // MySQL: the proxy user through RDS Proxy (system CAs), the replica directly (RDS CA), both with RDS IAM tokens: no password anywhere.
+    expect(userData).toMatch(/^Environment="DATABASE_URL=mysql:\/\/ticketkit_api_proxy@.*:3306\/ticketkit\?ssl=true"$/m);
+    expect(userData).toMatch(/^Environment="DATABASE_READ_URL=mysql:\/\/ticketkit_api@.*:3307\/ticketkit\?ssl=rds"$/m);
+    expect(userData).toContain('Environment="DATABASE_IAM_AUTH=true"');
+    expect(userData).not.toMatch(/db_password|DATABASE_SECRET_ARN/);
     expect(userData).not.toMatch(/S3_ENDPOINT/);
   });
 
@@ -303,7 +310,8 @@ describe('prod platform: the API on the instances', () => {
     // systemd never stops restarting it (the default start limit would give up after 5 starts in 10 s).
     expect(userData).toMatch(/^StartLimitIntervalSec=0$/m);
     expect(userData).toContain('Restart=always');
-    expect(userData).toContain("/usr/bin/node-22 /opt/ticketkit/app/bin/run-sql 'CALL mysql.rds_set_configuration");
+    // Binlog retention needs the master user: the API user's custom resource runs it, not the instances.
+    expect(userData).not.toContain('run-sql');
     expect(userData).toContain('TimeoutStopSec=30');
     expect(userData).toContain('secretsmanager get-secret-value');
     expect(userData).not.toContain('resolve:secretsmanager');
@@ -323,7 +331,7 @@ describe('prod platform: the API on the instances', () => {
     });
     const readSecrets = JSON.parse(app).PolicyDocument.Statement.find((statement: { Sid: string }) => statement.Sid === 'ReadSecrets');
     expect(readSecrets.Action).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
-    expect(readSecrets.Resource).toHaveLength(5); // database, Redis AUTH, session keys, admin password, waiting-room token keys
+    expect(readSecrets.Resource).toHaveLength(4); // Redis user, session keys, admin password, waiting-room token keys: never a database secret (RDS IAM)
     // The artifact comes from the SSE-KMS CDK assets bucket: decrypt through S3, for that bucket's objects only.
     const decrypt = JSON.parse(app).PolicyDocument.Statement.find((statement: { Sid: string }) => statement.Sid === 'DecryptApiBundle');
     expect(decrypt).toMatchObject({ Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } });

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
 import { startLocalS3Server } from '../../app/infra/s3/local-s3-server.ts';
+import { ensureHandlers } from '../../constructs/build-handlers.mjs';
 import { ensureApiArtifact } from '../../tools/api-artifact.ts';
 
 declare module 'vitest' {
@@ -14,11 +15,13 @@ declare module 'vitest' {
 
 /**
  * One local S3 server for the whole run; each test file creates its own bucket on it. The API artifact is
- * brought up to date here, once, so test files running in parallel never rebuild it under each other.
+ * and the constructs' Lambda handlers are brought up to date here, once, so test files running in parallel never rebuild it under each other.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const artifact = await ensureApiArtifact(fileURLToPath(new URL('../../', import.meta.url)));
   project.provide('apiArtifactDirectory', artifact.directory);
+  // The custom resource handlers the constructs read from constructs/prebuilt (as the package does from dist/).
+  await ensureHandlers();
   const s3 = await startLocalS3Server();
   project.provide('s3Endpoint', s3.endpoint);
   project.provide('s3Directory', s3.directory);
