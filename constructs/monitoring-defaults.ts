@@ -34,6 +34,10 @@ export const ALARM_THRESHOLDS = {
   cacheReplicationLagSeconds: 5,
   /** ElastiCache accepts 65,000 clients per node. */
   cacheConnections: 52_000,
+  /** Fraction of a serverless cache's ECPU/s ceiling, 5 minutes in a row. */
+  serverlessEcpuFraction: 0.8,
+  /** Commands a serverless cache throttles per minute, 2 of 3 minutes. */
+  serverlessThrottledPerMinute: 1,
   /** CloudFront 5xx error rate, percent of requests, 3 of 3 five-minute periods. */
   cloudFront5xxPercent: 5,
   /** Requests a web ACL blocks per 5 minutes before it counts as a spike (an attack, or a rule hitting buyers). */

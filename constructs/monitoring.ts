@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { BuyerPathCanary } from './buyer-path-canary.ts';
 import { businessMonitoring } from './monitoring-alarms-business.ts';
 import { cacheNodeIds, cacheNodeLibraryMonitoring, cacheNodeMonitoring, databaseLibraryMonitoring, databaseMonitoring, databaseProxyMonitoring, type MonitoredDatabaseInstance } from './monitoring-alarms-data.ts';
+import { serverlessCacheMonitoring, type MonitoredServerlessCache } from './monitoring-alarms-serverless-cache.ts';
 import { cloudFrontMonitoring, CLOUDFRONT_METRICS_REGION, webAclMonitoring } from './monitoring-alarms-edge.ts';
 import { autoScalingMonitoring, enableGroupMetrics, loadBalancerMonitoring } from './monitoring-alarms-web.ts';
 import { ALARM_THRESHOLDS, instanceMemoryGiB } from './monitoring-defaults.ts';
@@ -49,9 +50,12 @@ export interface PlatformMonitoringProps {
   /** Name of the RDS Proxy in front of the primary. @default - no proxy */
   readonly databaseProxyName?: string;
 
-  readonly cacheReplicationGroup: elasticache.CfnReplicationGroup;
+  /** The cache's replication group: every node is watched. Give this or `cacheServerless`. @default - none */
+  readonly cacheReplicationGroup?: elasticache.CfnReplicationGroup;
   /** @default false */
   readonly cacheClusterMode?: boolean;
+  /** An ElastiCache Serverless cache (no nodes): its data, ECPUs and throttling are watched instead. @default - none */
+  readonly cacheServerless?: MonitoredServerlessCache;
 
   /** The site's CloudFront distribution. */
   readonly distributionId: string;
@@ -70,7 +74,7 @@ export interface PlatformMonitoringProps {
 /**
  * A CloudWatch dashboard of the environment and alarms for every tier, all notifying one SNS topic (and
  * again when they return to OK): load balancer, Auto Scaling, MySQL (instances, replicas, proxy), Redis
- * (every node), CloudFront, WAF, the API's business metrics, and a Synthetics canary walking the buyer's
+ * (every node, or the serverless cache), CloudFront, WAF, the API's business metrics, and a Synthetics canary walking the buyer's
  * path every 5 minutes. Built on cdk-monitoring-constructs' MonitoringFacade: its RDS and ElastiCache
  * monitors where they fit, its custom monitoring for the rest, so every alarm goes through one factory
  * and one action. Thresholds and what to do: docs/operations.md.
@@ -193,6 +197,8 @@ export class PlatformMonitoring extends Construct {
   }
 
   private monitorCache(props: PlatformMonitoringProps): void {
+    if (props.cacheServerless) this.facade.monitorCustom(serverlessCacheMonitoring(props.cacheServerless));
+    if (!props.cacheReplicationGroup) return;
     const shards = cacheNodeIds(props.cacheReplicationGroup, props.cacheClusterMode ?? false);
     shards.forEach((nodes, shard) => {
       nodes.forEach((nodeId, node) => {

@@ -12,7 +12,8 @@ import type { ApiArtifact } from './api-artifact.ts';
 import { addApiBootCommands } from './api-user-data.ts';
 import { AppInstancePolicy } from './app-instance-policy.ts';
 import { apiEnvironment, apiSettings, mysqlUrl, type ApiSettingsProps } from './api-environment.ts';
-import { Cache } from './cache.ts';
+import { Cache, type CacheDeployment } from './cache.ts';
+import { SERVERLESS_CACHE_PORTS } from './cache-defaults.ts';
 import { applyTags, costAllocationTags } from './cost-allocation-tags.ts';
 import { Database } from './database.ts';
 import { PlatformMonitoring } from './monitoring.ts';
@@ -85,6 +86,13 @@ export interface TicketingPlatformProps extends ApiSettingsProps {
   readonly cacheClusterMode?: boolean;
   /** Shards in cluster mode. @default 2 when cacheClusterMode, else 1 */
   readonly cacheShards?: number;
+  /**
+   * `serverless`: ElastiCache Serverless (Valkey) instead of the replication group, with the same subnets, security
+   * group, KMS key, RBAC user and snapshots; the API gets its endpoint (port 6379) with REDIS_MODE=cluster, the app may
+   * also reach its reader port 6380, and the node props (cacheNodeType, cacheClusterMode, cacheShards) are refused.
+   * @default 'replication-group'
+   */
+  readonly cacheDeployment?: CacheDeployment;
   /** @default - every country */
   readonly allowedCountries?: readonly string[];
   /** CLOUDFRONT-scope web ACL of the distribution (an EdgeStack's, outside us-east-1). @default a new one (us-east-1 only) */
@@ -167,7 +175,15 @@ export class TicketingPlatform extends Construct {
     this.domain = platformDomain(this, props, production);
     // CloudFront is the load balancer's only client: HTTPS to the origin name, else HTTP to its DNS name.
     const loadBalancerIngress = LoadBalancerIngress.cloudFrontOnly({ port: this.domain ? 443 : 80 });
-    this.network = new ThreeTierNetwork(this, 'Network', { production, maxAzs: props.maxAzs, natGateways: props.natGateways, loadBalancerIngress });
+    const serverlessCache = props.cacheDeployment === 'serverless';
+    this.network = new ThreeTierNetwork(this, 'Network', {
+      production,
+      maxAzs: props.maxAzs,
+      natGateways: props.natGateways,
+      loadBalancerIngress,
+      // Serverless listens on its own fixed port: the app -> cache rules follow it.
+      cachePort: serverlessCache ? SERVERLESS_CACHE_PORTS.endpoint : undefined,
+    });
     const net = this.network;
     this.database = new Database(this, 'Database', {
       vpc: net.vpc,
@@ -196,9 +212,16 @@ export class TicketingPlatform extends Construct {
       nodeType: props.cacheNodeType,
       clusterMode: props.cacheClusterMode,
       shards: props.cacheShards,
+      deployment: props.cacheDeployment,
       logEncryptionKey: net.logEncryptionKey,
       logRetention,
     });
+    if (serverlessCache) {
+      // The reader endpoint's port, app to cache only: a cluster client may be handed replica addresses on it.
+      const reader = ec2.Port.tcp(SERVERLESS_CACHE_PORTS.reader);
+      net.cacheSecurityGroup.addIngressRule(net.appSecurityGroup, reader, 'From the app (serverless reader endpoint)');
+      net.appSecurityGroup.addEgressRule(net.cacheSecurityGroup, reader, 'To Redis (serverless reader endpoint)');
+    }
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, description: 'Encrypts the API session keys, admin password and CloudFront origin secret' });
     // CloudFront's prefix list admits every distribution; this secret header admits only ours.
@@ -344,6 +367,7 @@ export class TicketingPlatform extends Construct {
       databaseProxyName: this.database.proxy?.dbProxyName,
       cacheReplicationGroup: this.cache.replicationGroup,
       cacheClusterMode: this.cache.clusterMode,
+      cacheServerless: this.cache.serverlessCache && this.cache.serverlessLimits ? { name: this.cache.serverlessCache.serverlessCacheName, ...this.cache.serverlessLimits } : undefined,
       distributionId: this.cdn.distribution.distributionId,
       webAcls: [
         { webAcl: this.webTier.webAcl.webAcl, name: 'LoadBalancerWebAcl' },

@@ -23,7 +23,7 @@ describe('the cache modes as the API sees them', () => {
     const { stack, platform, template, userData } = synth();
     template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { Properties: { 'cluster-enabled': 'no' } });
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 1 });
-    const id = stack.getLogicalId(platform.cache.replicationGroup);
+    const id = stack.getLogicalId(platform.cache.replicationGroup!);
     expect(userData).toContain('Environment="REDIS_MODE=single"');
     expect(userData).toContain(`{"Fn::GetAtt":["${id}","PrimaryEndPoint.Address"]}}:6380/0`);
     expect(userData).not.toContain('ConfigurationEndPoint');
@@ -33,7 +33,7 @@ describe('the cache modes as the API sees them', () => {
     const { stack, platform, template, userData } = synth({ cacheClusterMode: true, cacheShards: 3 });
     template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { Properties: { 'cluster-enabled': 'yes' } });
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 3, AutomaticFailoverEnabled: true, TransitEncryptionEnabled: true });
-    const id = stack.getLogicalId(platform.cache.replicationGroup);
+    const id = stack.getLogicalId(platform.cache.replicationGroup!);
     expect(userData).toContain('Environment="REDIS_MODE=cluster"');
     // Database 0 only: the API refuses any other path in cluster mode.
     expect(userData).toContain(`{"Fn::GetAtt":["${id}","ConfigurationEndPoint.Address"]}}:6380/0`);

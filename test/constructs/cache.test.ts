@@ -33,7 +33,7 @@ describe('Cache', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: 'cache.t4g.small', Port: 6400, ReplicasPerNodeGroup: 2, NumNodeGroups: 3 });
     template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { Properties: { 'maxmemory-policy': 'noeviction', 'cluster-enabled': 'yes' } });
-    expect(stack.resolve(cache.endpointAddress)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(cache.replicationGroup), 'ConfigurationEndPoint.Address'] });
+    expect(stack.resolve(cache.endpointAddress)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(cache.replicationGroup!), 'ConfigurationEndPoint.Address'] });
   });
 
   it('refuses production without a replica and the default port, naming the fix', () => {
