@@ -29,6 +29,10 @@ const environmentSchema = z
     dbInstanceType: z.string(),
     readReplicas: z.number().int(),
     rdsProxy: z.boolean(),
+    /** The cache as a replication group (default), in cluster mode (with cacheShards), or ElastiCache Serverless. */
+    cacheDeployment: z.enum(['replication-group', 'serverless']).optional(),
+    cacheClusterMode: z.boolean().optional(),
+    cacheShards: z.number().int().min(1).max(500).optional(),
     allowedCountries: z.array(z.string()).optional(),
     /** AWS WAF's CAPTCHA JavaScript integration URL and API key (not secret): a CAPTCHA on the waiting room's join. */
     wafCaptchaScriptUrl: z.url({ protocol: /^https$/ }).optional(),

@@ -1,11 +1,12 @@
-import type { App } from 'aws-cdk-lib';
+import { App as CdkApp, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Cache } from '../../constructs/cache.ts';
 import { addNagPacks } from '../../constructs/nag/packs.ts';
 import { readValidationSummary } from '../../constructs/nag/validation-summary.ts';
+import { readPlatformEnvironment } from '../../constructs/platform-environment.ts';
 import { TicketingPlatform } from '../../constructs/ticketing-platform.ts';
-import { newStack, testApiArtifact } from './support/cdk-app.ts';
+import { committedContext, newStack, testApiArtifact } from './support/cdk-app.ts';
 import { ingressRules, launchTemplateUserData } from './support/security-groups.ts';
 import { testVpc } from './support/vpc.ts';
 
@@ -147,5 +148,18 @@ describe('Cache with deployment: serverless', () => {
   it('refuses serverless-only props on a replication group', () => {
     const stack = newStack();
     expect(() => new Cache(stack, 'Cache', { vpc: testVpc(stack), maxDataStorageGB: 10 })).toThrow(/maxDataStorageGB applies to deployment: 'serverless' only/);
+  });
+});
+
+describe('the cache settings in cdk.json', () => {
+  const withDev = (settings: Record<string, unknown>) => {
+    const environments = committedContext()['ticketkit:environments'] as Record<string, Record<string, unknown>>;
+    return new CdkApp({ context: { 'ticketkit:environments': { dev: { ...environments['dev'], ...settings } } } }).node;
+  };
+
+  it('reads the deployment, cluster mode and shards, and refuses an unknown deployment', () => {
+    expect(readPlatformEnvironment(withDev({ cacheDeployment: 'serverless' }), 'dev')).toMatchObject({ cacheDeployment: 'serverless' });
+    expect(readPlatformEnvironment(withDev({ cacheClusterMode: true, cacheShards: 3 }), 'dev')).toMatchObject({ cacheClusterMode: true, cacheShards: 3 });
+    expect(() => readPlatformEnvironment(withDev({ cacheDeployment: 'memcached' }), 'dev')).toThrow(/ticketkit:environments.dev.cacheDeployment/);
   });
 });
