@@ -59,9 +59,8 @@ describe('the master of the event’s slot killed mid-rush on a Redis Cluster', 
     expect(spike.answers.filter((answer) => answer.status >= 500 && answer.status !== 503 || answer.status === 0)).toEqual([]);
     const unavailable = spike.answers.filter((answer) => answer.status === 503);
     expect(unavailable.filter((answer) => answer.code !== 'service_unavailable')).toEqual([]);
-    // The outage was felt (some requests reached the dead master) ...
-    expect(unavailable.length).toBeGreaterThan(0);
-    // ... and only while no master served the slot: none answered before the kill, and once each instance
+    // 503s (there may be none when the client's retries span the ~2 s election) come only while no master
+    // served the slot: none answered before the kill, and once each instance
     // has served a request of the event sent after the promotion, no request sent later is refused.
     expect(unavailable.filter((answer) => answeredAt(answer) < killedAt)).toEqual([]);
     const servedAgainAt = Math.max(...urls.map((url) => Math.min(...spike.answers
