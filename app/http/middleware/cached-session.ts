@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { SessionCache, StoredSession } from '../../infra/session-cache.ts';
-import type { AppState } from '../context.ts';
+import type { AppContext, AppState } from '../context.ts';
 
 /**
  * The session of a hold request, read-only, in place of koa-session: from this instance's session cache when
@@ -17,21 +17,23 @@ export function cachedSession(
   const signatureName = `${cookieName}.sig`;
   const unsigned = { signed: false };
   const signed = { signed: true };
-  return async (ctx, next) => {
+  const fromRedis = async (ctx: AppContext, sessionId: string, signature: string) => {
+    if (ctx.cookies.get(cookieName, signed) !== sessionId) return;
+    const stored = await store.get(sessionId);
+    if (stored && !(typeof stored._expire === 'number' && stored._expire < Date.now())) {
+      cache.remember(sessionId, signature, stored);
+      ctx.state.session = stored;
+    }
+  };
+  // Not async: a cache hit (the usual case) goes on to next() with no promise of its own.
+  return (ctx, next) => {
     ctx.state.session = null;
     const sessionId = ctx.cookies.get(cookieName, unsigned);
-    if (sessionId) {
-      const signature = ctx.cookies.get(signatureName, unsigned) ?? '';
-      const cached = cache.get(sessionId, signature);
-      if (cached) ctx.state.session = cached;
-      else if (ctx.cookies.get(cookieName, signed) === sessionId) {
-        const stored = await store.get(sessionId);
-        if (stored && !(typeof stored._expire === 'number' && stored._expire < Date.now())) {
-          cache.remember(sessionId, signature, stored);
-          ctx.state.session = stored;
-        }
-      }
-    }
-    await next();
+    if (!sessionId) return next();
+    const signature = ctx.cookies.get(signatureName, unsigned) ?? '';
+    const cached = cache.get(sessionId, signature);
+    if (!cached) return fromRedis(ctx, sessionId, signature).then(() => next());
+    ctx.state.session = cached;
+    return next();
   };
 }

@@ -16,23 +16,43 @@ export async function sessionUser(
   ctx: AppContext,
   options: { fromSession?: boolean } = {},
 ): Promise<PublicUser | null> {
-  // The hold route reads its session through the session cache (cached-session.ts), the others through koa-session.
-  const session = ctx.state.session !== undefined ? ctx.state.session : ctx.session;
+  const session = sessionOf(ctx);
   const userId = session?.userId;
   if (typeof userId !== 'number') return null;
-  const stored = session?.user as PublicUser | undefined;
-  if (options.fromSession && stored?.id === userId) return stored;
+  if (options.fromSession) {
+    const stored = userStoredInSession(ctx);
+    if (stored) return stored;
+  }
   const user = await findUserById(deps.db, userId);
   return user && { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
+/** The hold route reads its session through the session cache (cached-session.ts), the others through koa-session. */
+function sessionOf(ctx: AppContext) {
+  return ctx.state.session !== undefined ? ctx.state.session : ctx.session;
+}
+
+/** The buyer copied into the session at login, when it is the session's user; no I/O. */
+function userStoredInSession(ctx: AppContext): PublicUser | undefined {
+  const session = sessionOf(ctx);
+  const stored = session?.user as PublicUser | undefined;
+  return typeof session?.userId === 'number' && stored?.id === session.userId ? stored : undefined;
+}
+
 /** Loads the session's user into `ctx.state.user`, or answers 401. */
 export function requireUser(deps: Pick<Deps, 'db'>, options: { fromSession?: boolean } = {}): Middleware<AppState> {
-  return async (ctx, next) => {
+  const fromLedger = async (ctx: AppContext, next: () => Promise<unknown>) => {
     const user = await sessionUser(deps, ctx, options);
     if (!user) throw errors.unauthenticated();
     ctx.state.user = user;
-    await next();
+    return next();
+  };
+  // The hold path's usual case, the session's own copy, runs without an async frame of its own (nothing to await).
+  return (ctx, next) => {
+    const stored = options.fromSession ? userStoredInSession(ctx) : undefined;
+    if (!stored) return fromLedger(ctx, next);
+    ctx.state.user = stored;
+    return next();
   };
 }
 
