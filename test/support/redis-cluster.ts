@@ -68,6 +68,8 @@ export class LocalRedisCluster {
         '--port', String(node.port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
         '--cluster-config-file', `nodes-${node.port}.conf`, '--cluster-node-timeout', String(this.options.nodeTimeoutMs),
         '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
+        // A replica may always stand for election: on a loaded machine a late first sync must not bar it.
+        '--cluster-replica-validity-factor', '0',
       ], { stdio: 'ignore' });
     }
     await Promise.all(this.nodes.map((node) => waitUntil(`redis-server on ${node.port}`, () => answers(node.port), 15_000, 20)));
@@ -76,6 +78,10 @@ export class LocalRedisCluster {
       '--cluster-replicas', String(this.options.replicas), '--cluster-yes',
     ]);
     await waitUntil('cluster_state:ok on every node', async () => (await Promise.all(this.nodes.map((node) => stateOk(node.port)))).every(Boolean), 15_000, 20);
+    // Replicas in sync before anyone relies on a failover.
+    if (this.options.replicas > 0) {
+      await waitUntil('every replica linked to its master', async () => (await Promise.all(this.nodes.map((node) => replicaLinkedOrMaster(node.port)))).every(Boolean), 15_000, 20);
+    }
   }
 
   /** The port of the master that serves `slot` now, as the first live node sees it. */
@@ -135,6 +141,11 @@ async function query(port: number, ...args: string[]): Promise<unknown> {
 
 async function answers(port: number): Promise<boolean> {
   return (await query(port, 'PING').catch(() => null)) === 'PONG';
+}
+
+async function replicaLinkedOrMaster(port: number): Promise<boolean> {
+  const info = String(await query(port, 'INFO', 'replication').catch(() => ''));
+  return info.includes('role:master') || info.includes('master_link_status:up');
 }
 
 async function stateOk(port: number): Promise<boolean> {

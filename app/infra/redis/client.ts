@@ -56,7 +56,10 @@ function createClusterClient(redisUrl: string, lazyConnect: boolean): Cluster {
     lazyConnect,
     // A command while the slot map is unknown (start-up, every node lost) fails at once: a 503, not a wait.
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    // Off: auto-pipelined batches answer MOVED per command after a failover or a resharding, and ioredis
+    // redirects only whole pipelines, so those commands fail (redis/ioredis#2075; seen as 500s in
+    // test/faults/redis-cluster-failover.test.ts). Each command is redirected on its own instead.
+    enableAutoPipelining: false,
     clusterRetryStrategy: retryStrategy,
     // ElastiCache with TLS: keep the configuration endpoint's name, so the certificate is checked against it
     // (its addresses are not in the certificate).
