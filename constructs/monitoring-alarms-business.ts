@@ -1,27 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { CustomMonitoringProps } from 'cdk-monitoring-constructs';
+import { businessMetricNames } from '../shared/business-metric-names.ts';
 import { ALARM_THRESHOLDS as T, atLeast } from './monitoring-defaults.ts';
 
-// The names the API writes as CloudWatch Embedded Metric Format in its log (app/metrics/business-metrics.ts):
+// The names the API writes as CloudWatch Embedded Metric Format in its log (shared/business-metric-names.ts):
 // totals without dimensions at every flush, breakdowns by Reason, Dependency or EventId when they happened.
-// constructs/ may not import app/, so the names are repeated here; test/constructs/monitoring.test.ts
-// checks them against the API's list.
 
 /** The business metrics the dashboard graphs, by what they count. */
-export const BUSINESS_METRIC_NAMES = [
-  'HoldsGranted',
-  'HoldsRefused',
-  'PurchasesCommitted',
-  'SeatsSold',
-  'PurchaseFailures',
-  'LedgerRefusedSales',
-  'DependencyUnavailable',
-  'InventoryRebuilds',
-  'QueueJoined',
-  'QueueAdmitted',
-  'QueueAdmissionsExpired',
-] as const;
+export const BUSINESS_METRIC_NAMES = businessMetricNames;
 
 /** The dependencies whose outage the API answers with 503 (the `Dependency` dimension of DependencyUnavailable). */
 export const API_DEPENDENCIES = ['mysql', 'redis', 's3'] as const;

@@ -1,21 +1,9 @@
+import { businessMetricNames } from '../../shared/business-metric-names.ts';
 import type { EmfRecord } from './emf-record.ts';
 import { emfRecord } from './emf-record.ts';
 
-/** What the API counts; each name says what it counts (CloudWatch metric names). */
-export const metricNames = [
-  'HoldsGranted',
-  'HoldsRefused',
-  'PurchasesCommitted',
-  'SeatsSold',
-  'PurchaseFailures',
-  'LedgerRefusedSales',
-  'DependencyUnavailable',
-  'InventoryRebuilds',
-  // The waiting room: buyers who took a place, places reached (admissions), admissions that lapsed unused or idle.
-  'QueueJoined',
-  'QueueAdmitted',
-  'QueueAdmissionsExpired',
-] as const;
+/** What the API counts (the list lives in shared/, where the monitoring construct reads it too). */
+export const metricNames = businessMetricNames;
 export type MetricName = (typeof metricNames)[number];
 
 /** Levels rather than counts: the last value seen before a flush is written, per event. */
