@@ -197,15 +197,18 @@ export class Database extends Construct {
     this.rotationSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API');
     this.rotationSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(settings.port), 'To MySQL');
     this.securityGroup.addIngressRule(this.rotationSecurityGroup, ec2.Port.tcp(settings.port), 'From the secret rotation function');
-    this.rotationSchedule = this.secret.addRotationSchedule('Rotation', {
-      automaticallyAfter: settings.rotationInterval,
-      hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({
-        vpc: props.vpc,
-        vpcSubnets: rotationSubnets,
-        securityGroups: [this.rotationSecurityGroup],
-        excludeCharacters: settings.excludeCharacters,
-      }),
-    });
+    // Both secrets (the master's, the proxy user's) rotate alike: single-user, in the VPC, through that group.
+    const rotateSingleUser = (secret: secretsmanager.ISecret) =>
+      secret.addRotationSchedule('Rotation', {
+        automaticallyAfter: settings.rotationInterval,
+        hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({
+          vpc: props.vpc,
+          vpcSubnets: rotationSubnets,
+          securityGroups: [this.rotationSecurityGroup],
+          excludeCharacters: settings.excludeCharacters,
+        }),
+      });
+    this.rotationSchedule = rotateSingleUser(this.secret);
 
     for (let index = 1; index <= settings.readReplicas; index++) {
       this.readReplicas.push(
@@ -223,15 +226,7 @@ export class Database extends Construct {
       // user of its own with the API's privileges, since an AWSAuthenticationPlugin user has no password.
       const proxyUserSecret = new rds.DatabaseSecret(this, 'ProxyUserSecret', { username: proxyUserName(settings.apiUser), encryptionKey: this.encryptionKey, excludeCharacters: settings.excludeCharacters });
       this.proxyUserSecret = proxyUserSecret.attach(this.instance);
-      this.proxyUserSecret.addRotationSchedule('Rotation', {
-        automaticallyAfter: settings.rotationInterval,
-        hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({
-          vpc: props.vpc,
-          vpcSubnets: rotationSubnets,
-          securityGroups: [this.rotationSecurityGroup],
-          excludeCharacters: settings.excludeCharacters,
-        }),
-      });
+      rotateSingleUser(this.proxyUserSecret);
     }
     this.apiUser = new DatabaseApiUser(this, 'ApiUser', {
       vpc: props.vpc,
