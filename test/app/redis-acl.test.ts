@@ -3,7 +3,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAclRules } from '../../shared/redis-acl.ts';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
-import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import { createEvent, createEventWithOpenRoom, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
 import { testRedisMode, testRedisNodeUrls } from '../support/redis-mode.ts';
 import { waitUntil } from '../support/wait.ts';
 
@@ -103,16 +103,7 @@ describe('the API as a Redis user limited to its key prefix and its commands', (
 
     // The waiting room: an event behind one, a place in its queue, an admission, a hold with it.
     await logIn(organizerClient, organizer.email, organizer.password);
-    const roomEvent = await organizerClient.post('/api/admin/events', {
-      name: 'Famous artist',
-      venue: 'Arena',
-      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-      onSaleAt: new Date(Date.now() - 60_000).toISOString(),
-      sections: [{ name: 'Floor', rows: 1, seatsPerRow: 10, priceCents: 5_000 }],
-      waitingRoom: { enabled: true, opensAt: new Date(Date.now() - 120_000).toISOString(), admissionRatePerMinute: 6_000, maxActive: 100, admissionTtlSeconds: 60 },
-    });
-    expect(roomEvent.status).toBe(201);
-    const roomId = roomEvent.body.event.id as number;
+    const roomId = await createEventWithOpenRoom(organizerClient);
     buyer.baseUrl = api.url;
     expect((await buyer.post(`/api/events/${roomId}/queue`)).status).toBe(200);
     await waitUntil('the buyer admitted', async () => (await buyer.get(`/api/events/${roomId}/queue`)).body.queue.status === 'admitted', 20_000, 100);

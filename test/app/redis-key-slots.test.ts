@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
-import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import { createEvent, createEventWithOpenRoom, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
 import { LocalRedisCluster } from '../support/redis-cluster.ts';
 import { waitUntil } from '../support/wait.ts';
 
@@ -103,16 +103,7 @@ async function runEveryFlow(): Promise<void> {
   expect((await buyer.get(`/api/events/${eventId}/seats`)).status).toBe(200);
 
   // An event behind a waiting room: join, get admitted, hold with the admission.
-  const roomEvent = await admin.post('/api/admin/events', {
-    name: 'Famous artist',
-    venue: 'Arena',
-    startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-    onSaleAt: new Date(Date.now() - 60_000).toISOString(),
-    sections: [{ name: 'Floor', rows: 1, seatsPerRow: 10, priceCents: 5_000 }],
-    waitingRoom: { enabled: true, opensAt: new Date(Date.now() - 120_000).toISOString(), admissionRatePerMinute: 6_000, maxActive: 100, admissionTtlSeconds: 60 },
-  });
-  expect(roomEvent.status).toBe(201);
-  const roomId = roomEvent.body.event.id as number;
+  const roomId = await createEventWithOpenRoom(admin);
   expect((await buyer.post(`/api/events/${roomId}/queue`)).status).toBe(200);
   await waitUntil('the buyer admitted', async () => (await buyer.get(`/api/events/${roomId}/queue`)).body.queue.status === 'admitted', 20_000, 100);
   const seats = (await buyer.get(`/api/events/${roomId}/seats`)).body.seats as { id: number }[];

@@ -85,3 +85,17 @@ export async function createEvent(
   const seats = await organizerClient.get(`/api/events/${eventId}/seats`);
   return { eventId, seatIds: seats.body.seats.map((seat: { id: number }) => seat.id) };
 }
+
+/** An on-sale event behind an open waiting room that admits at once (6,000 a minute, 100 at a time): its id. */
+export async function createEventWithOpenRoom(organizerClient: HttpClient): Promise<number> {
+  const response = await organizerClient.post('/api/admin/events', {
+    name: 'Famous artist',
+    venue: 'Arena',
+    startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+    onSaleAt: new Date(Date.now() - 60_000).toISOString(),
+    sections: [{ name: 'Floor', rows: 1, seatsPerRow: 10, priceCents: 5_000 }],
+    waitingRoom: { enabled: true, opensAt: new Date(Date.now() - 120_000).toISOString(), admissionRatePerMinute: 6_000, maxActive: 100, admissionTtlSeconds: 60 },
+  });
+  if (response.status !== 201) throw new Error(`create event with a waiting room failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.event.id as number;
+}
