@@ -1,7 +1,15 @@
 import type { ParameterizedContext } from 'koa';
 import type { StoredSession } from '../infra/session-cache.ts';
 import type { PublicUser } from '../services/auth.ts';
-import type { AdmissionState } from './middleware/require-admission.ts';
+
+/** An admitted buyer's admission, as the gate verified it; `extendedTo` is set when this request kept it alive. */
+export interface AdmissionState {
+  eventId: number;
+  userId: number;
+  ttlMs: number;
+  lapsesAt: number;
+  extendedTo?: number;
+}
 
 export interface AppState {
   requestId: string;

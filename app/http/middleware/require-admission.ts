@@ -3,18 +3,9 @@ import { roomActive } from '../../../shared/waiting-room.ts';
 import type { Deps } from '../../deps.ts';
 import { errors } from '../../errors.ts';
 import { roomRecord } from '../../services/queue-place.ts';
-import type { AppContext, AppState } from '../context.ts';
+import type { AdmissionState, AppContext, AppState } from '../context.ts';
 import { readAdmissionCookie, writeAdmissionCookie } from '../queue-cookies.ts';
 import { sessionUser } from './require-user.ts';
-
-/** An admitted buyer's admission, as the gate verified it; `extendedTo` is set when this request kept it alive. */
-export interface AdmissionState {
-  eventId: number;
-  userId: number;
-  ttlMs: number;
-  lapsesAt: number;
-  extendedTo?: number;
-}
 
 /** How stale an admission may be before a request refreshes it in Redis: a quarter of its life, at most 15 s. */
 const refreshAfterMs = (ttlMs: number) => Math.min(15_000, Math.max(1_000, ttlMs / 4));
