@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from './client.ts';
-import { roomKeys } from './room-store.ts';
+import { HoldBatches, type HoldRequest } from './hold-batches.ts';
 
 type Reply = string | number | null | Reply[];
 type ScriptName = 'holdSeats' | 'beginPurchase' | 'completePurchase' | 'abortPurchase' | 'releaseHold' | 'loadSoldSeats';
 
 const scripts: Record<ScriptName, { file: string; keys: number }> = {
-  holdSeats: { file: 'hold-seats.lua', keys: 7 },
+  // Batches of holds (hold-batches.ts): the number of keys varies, so it is the script's first argument.
+  holdSeats: { file: 'hold-seats.lua', keys: -1 },
   beginPurchase: { file: 'begin-purchase.lua', keys: 3 },
   completePurchase: { file: 'complete-purchase.lua', keys: 5 },
   abortPurchase: { file: 'abort-purchase.lua', keys: 1 },
@@ -53,6 +54,8 @@ const soldBatch = 2_000;
  * one slot and the same code runs on Redis Cluster.
  */
 export class SeatStore {
+  private readonly holdBatches: HoldBatches;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
@@ -60,10 +63,11 @@ export class SeatStore {
     for (const [name, { file, keys }] of Object.entries(scripts)) {
       if (name in redis) continue;
       redis.defineCommand(name, {
-        numberOfKeys: keys,
+        ...(keys >= 0 ? { numberOfKeys: keys } : {}),
         lua: readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8'),
       });
     }
+    this.holdBatches = new HoldBatches(prefix, retainMs, (keys, args) => this.run('holdSeats', [keys.length, ...keys, ...args]));
   }
 
   private keys(eventId: number) {
@@ -82,25 +86,9 @@ export class SeatStore {
     return command.apply(this.redis, args);
   }
 
-  async holdSeats(input: {
-    eventId: number;
-    holdId: string;
-    userId: number;
-    seatIds: number[];
-    ttlMs: number;
-    maxSeatsPerUser: number;
-    /** Set while the event's waiting room gates it: the hold needs a live admission, and keeps it alive this long. */
-    admissionTtlMs?: number;
-  }): Promise<HoldResult> {
-    // The hot path: the keys of keys() built directly, one argument array, no per-call helper objects.
-    const base = `${this.prefix}{e${input.eventId}}:`;
-    const room = roomKeys(this.prefix, input.eventId);
-    const args: (string | number)[] = [
-      `${base}seats`, `${base}loaded`, `${base}bought`, `${base}u:${input.userId}`, `${base}hold:${input.holdId}`, room.unused, room.used,
-      input.holdId, input.userId, input.ttlMs, input.maxSeatsPerUser, retainMs, input.admissionTtlMs ?? '',
-    ];
-    for (const seatId of input.seatIds) args.push(seatId);
-    const reply = (await this.run('holdSeats', args)) as Reply[];
+  async holdSeats(input: HoldRequest): Promise<HoldResult> {
+    // Sent with the other holds of this event that arrive in the same event-loop turn: one script per batch.
+    const reply = await this.holdBatches.hold(input);
     const admissionLapsesAt = Number(reply[2] ?? 0);
     switch (reply[0]) {
       case 'not_loaded': return { kind: 'not_loaded' };
