@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 const redisBound = [
   'test/app/holds.test.ts',
+  'test/app/hold-fast-path.test.ts',
   'test/app/purchases.test.ts',
   'test/app/auth-and-sessions.test.ts',
   'test/app/session-and-orders.test.ts',

@@ -5,7 +5,9 @@ import session from 'koa-session';
 import type { Deps } from './deps.ts';
 import type { AppState } from './http/context.ts';
 import { cookieSigner } from './http/cookie-signer.ts';
-import { originCheck } from './http/middleware/csrf.ts';
+import { allowedOriginSet, originCheck } from './http/middleware/csrf.ts';
+import { holdFastPath as createHoldFastPath, type FastPath } from './http/hold-fast-path.ts';
+import { holdRateLimits } from './http/hold-rate-limits.ts';
 import { errorHandler } from './http/middleware/error-handler.ts';
 import { htmlSecurityHeaders } from './http/middleware/html-security-headers.ts';
 import { methodNotAllowed } from './http/middleware/method-not-allowed.ts';
@@ -36,6 +38,8 @@ const holdPath = /^\/api\/events\/[^/]+\/holds$/;
 export interface AppControl {
   app: Koa<AppState>;
   router: Router<AppState>;
+  /** The hold route's fast path (http/hold-fast-path.ts): offer each request to it before the Koa app. */
+  holdFastPath: FastPath;
 }
 
 /**
@@ -58,7 +62,8 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   openApiRoute(router);
   authRoutes(router, deps);
   eventRoutes(router, deps);
-  holdRoutes(router, deps);
+  const holdLimits = holdRateLimits(deps);
+  holdRoutes(router, deps, holdLimits);
   orderRoutes(router, deps);
   adminRoutes(router, deps);
   queueRoutes(router, deps);
@@ -92,7 +97,8 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
     return next();
   });
   // Health probes bypass the readiness gate, the origin check and sessions.
-  const gate = [whenReady(isReady), originCheck(config.ALLOWED_ORIGINS)];
+  const allowedOrigins = allowedOriginSet(config.ALLOWED_ORIGINS);
+  const gate = [whenReady(isReady), originCheck(allowedOrigins)];
   const apiGate = compose([...gate, sessions as never]);
   const holdGate = compose([...gate, cachedSession(sessionStore, deps.sessionCache, sessionCookie)]);
   app.use((ctx, next) => {
@@ -103,5 +109,9 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   app.use(methodNotAllowed(router));
   // The buyer page (dist/web) for every GET outside /api/ that no route answered.
   app.use(staticSite());
-  return { app, router };
+  const handle = app.callback();
+  const holdFastPath = createHoldFastPath(deps, app as unknown as Koa, {
+    isReady, allowedOrigins, sessionCookie, limits: holdLimits, fallback: (req, res) => void handle(req, res),
+  });
+  return { app, router, holdFastPath };
 }

@@ -31,7 +31,7 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
   let stopping = false;
   const abort = new AbortController();
   // Draining fails /readyz but still serves what reaches the instance: no 5xx from a draining instance.
-  const { app } = createApp(deps, () => isReady, () => stopping);
+  const { app, holdFastPath } = createApp(deps, () => isReady, () => stopping);
   const handle = app.callback();
   const inFlight = new Set<ServerResponse>();
   let lastRequestAt = 0;
@@ -42,7 +42,7 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
     if (stopping) res.setHeader('Connection', 'close');
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
-    void handle(req, res);
+    if (!holdFastPath(req, res)) void handle(req, res);
   });
   // Longer than the ALB's idle timeout (60 s), so the ALB never reuses a connection we are closing.
   server.keepAliveTimeout = 65_000;

@@ -9,6 +9,27 @@ import { failedDependency, isDependencyFailure } from '../dependency-failure.ts'
  * Every error leaves as `{"error":{code,message,details}}`; an unreachable MySQL or Redis is a 503, never a
  * 500, and is counted per dependency (DependencyUnavailable) for the alarms.
  */
+/** The answer to a request that failed with `error`: status, the `{"error":…}` body and a Retry-After value, if any. */
+export interface ErrorAnswer {
+  status: number;
+  body: { error: { code: string; message: string; details?: Record<string, unknown> } };
+  retryAfter?: string;
+}
+
+/** Turns an error into its answer; counts an unreachable dependency and logs what is not a 4xx of our own. */
+export function errorAnswer(error: unknown, logger: Logger, metrics: BusinessMetrics, requestId: string): ErrorAnswer {
+  const appError = toAppError(error);
+  const dependency = failedDependency(error);
+  if (dependency) metrics.count('DependencyUnavailable', 1, { Dependency: dependency });
+  if (appError.status >= 500 && !(error instanceof AppError)) {
+    logger.error({ err: error, requestId }, appError.status === 503 ? 'dependency unavailable' : 'unexpected error');
+  }
+  const retryAfterSeconds = appError.details?.retryAfterSeconds;
+  const retryAfter = typeof retryAfterSeconds === 'number' ? String(retryAfterSeconds) : appError.status === 503 ? '1' : undefined;
+  const body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+  return retryAfter === undefined ? { status: appError.status, body } : { status: appError.status, body, retryAfter };
+}
+
 export function errorHandler(logger: Logger, metrics: BusinessMetrics): Middleware<AppState> {
   return async (ctx, next) => {
     try {
@@ -18,17 +39,10 @@ export function errorHandler(logger: Logger, metrics: BusinessMetrics): Middlewa
         throw errors.methodNotAllowed(ctx.method, ctx.path);
       }
     } catch (error) {
-      const appError = toAppError(error);
-      const dependency = failedDependency(error);
-      if (dependency) metrics.count('DependencyUnavailable', 1, { Dependency: dependency });
-      if (appError.status >= 500 && !(error instanceof AppError)) {
-        logger.error({ err: error, requestId: ctx.state.requestId }, appError.status === 503 ? 'dependency unavailable' : 'unexpected error');
-      }
-      ctx.status = appError.status;
-      const retryAfterSeconds = appError.details?.retryAfterSeconds;
-      if (typeof retryAfterSeconds === 'number') ctx.set('Retry-After', String(retryAfterSeconds));
-      else if (appError.status === 503) ctx.set('Retry-After', '1');
-      ctx.body = { error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } };
+      const answer = errorAnswer(error, logger, metrics, ctx.state.requestId);
+      ctx.status = answer.status;
+      if (answer.retryAfter !== undefined) ctx.set('Retry-After', answer.retryAfter);
+      ctx.body = answer.body;
     }
   };
 }

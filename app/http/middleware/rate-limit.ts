@@ -33,6 +33,25 @@ async function consume(limit: RateLimiterRedis, key: string): Promise<void> {
   }
 }
 
+/** Takes a point of `key`'s limit, or throws `rate_limited` (429) when none is left. */
+export type LimitCheck = (key: string) => Promise<void>;
+
+/** The limit as a check of its own (shared by a route's middleware and the hold fast path); `undefined` when `points` is 0. */
+export function limitCheck(redis: RedisClient, options: RateLimitOptions): LimitCheck | undefined {
+  const limit = limiter(redis, options);
+  return limit && ((key) => consume(limit, key));
+}
+
+/** Limits every request before it is read by `check`. `keyOf` picks what is limited (`undefined`: not limited). */
+export function limitedBy(check: LimitCheck | undefined, keyOf: (ctx: AppContext) => string | number | undefined): Middleware<AppState> {
+  if (!check) return (_ctx, next) => next();
+  return async (ctx, next) => {
+    const key = keyOf(ctx);
+    if (key !== undefined) await check(String(key));
+    await next();
+  };
+}
+
 /**
  * Limits every request before it is read. `keyOf` picks what is limited: the user, the client IP
  * (`undefined`: not limited).
@@ -41,13 +60,7 @@ export function rateLimit(
   redis: RedisClient,
   options: RateLimitOptions & { keyOf: (ctx: AppContext) => string | number | undefined },
 ): Middleware<AppState> {
-  const limit = limiter(redis, options);
-  if (!limit) return (_ctx, next) => next();
-  return async (ctx, next) => {
-    const key = options.keyOf(ctx);
-    if (key !== undefined) await consume(limit, String(key));
-    await next();
-  };
+  return limitedBy(limitCheck(redis, options), options.keyOf);
 }
 
 /**

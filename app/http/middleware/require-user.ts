@@ -32,11 +32,14 @@ function sessionOf(ctx: AppContext) {
   return ctx.state.session !== undefined ? ctx.state.session : ctx.session;
 }
 
-/** The buyer copied into the session at login, when it is the session's user; no I/O. */
-function userStoredInSession(ctx: AppContext): PublicUser | undefined {
-  const session = sessionOf(ctx);
+/** The buyer copied into `session` at login, when it is the session's user; no I/O. */
+export function userStoredIn(session: Readonly<Record<string, unknown>> | null | undefined): PublicUser | undefined {
   const stored = session?.user as PublicUser | undefined;
   return typeof session?.userId === 'number' && stored?.id === session.userId ? stored : undefined;
+}
+
+function userStoredInSession(ctx: AppContext): PublicUser | undefined {
+  return userStoredIn(sessionOf(ctx));
 }
 
 /** Loads the session's user into `ctx.state.user`, or answers 401. */

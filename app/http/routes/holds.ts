@@ -7,7 +7,8 @@ import { getHold, releaseHold } from '../../services/manage-hold.ts';
 import { purchaseHold } from '../../services/purchase-hold.ts';
 import type { AppState } from '../context.ts';
 import { jsonBody } from '../middleware/json-body.ts';
-import { rateLimit } from '../middleware/rate-limit.ts';
+import { limitedBy } from '../middleware/rate-limit.ts';
+import type { HoldRateLimits } from '../hold-rate-limits.ts';
 import { recordsWrite } from '../middleware/read-your-writes.ts';
 import { requireAdmission } from '../middleware/require-admission.ts';
 import { requireUser } from '../middleware/require-user.ts';
@@ -15,12 +16,10 @@ import { holdRequestSeatIds } from '../hold-request.ts';
 import { idempotencyKey } from '../schemas.ts';
 import { idOrNull, parseId } from '../validate.ts';
 
-export function holdRoutes(router: Router<AppState>, deps: Deps): void {
-  const { REDIS_KEY_PREFIX: keyPrefix, HOLD_RATE_LIMIT_PER_USER, HOLD_RATE_LIMIT_PER_IP } = deps.config;
-  const perUser = rateLimit(deps.redis, {
-    name: 'hold-user', keyPrefix, points: HOLD_RATE_LIMIT_PER_USER, keyOf: (ctx) => ctx.state.user?.id,
-  });
-  const perIp = rateLimit(deps.redis, { name: 'hold-ip', keyPrefix, points: HOLD_RATE_LIMIT_PER_IP, keyOf: (ctx) => ctx.ip });
+/** The hold routes; `limits` are the hold limits this app's hold fast path (hold-fast-path.ts) shares. */
+export function holdRoutes(router: Router<AppState>, deps: Deps, limits: HoldRateLimits): void {
+  const perUser = limitedBy(limits.perUser, (ctx) => ctx.state.user?.id);
+  const perIp = limitedBy(limits.perIp, (ctx) => ctx.ip);
   const signedIn = requireUser(deps, { fromSession: true });
   // While the event's waiting room is open: an admission, checked and kept alive inside the hold script itself.
   const admittedToHold = requireAdmission(deps, (ctx) => idOrNull(ctx.params.eventId), { inScript: true });
