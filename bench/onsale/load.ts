@@ -43,7 +43,9 @@ export async function runLoad(options: LoadOptions): Promise<void> {
   };
   options.stats.startedAt = Date.now();
 
-  const sendVia = (pool: Pool): Send => async (endpoint, request) => {
+  // undici's dispatch with a handler of our own: no Readable body stream and no response object per answer, so
+  // the generator takes less of the CPU it shares with what it measures (about half of pool.request()'s cost).
+  const sendVia = (pool: Pool): Send => (endpoint, request) => new Promise<Reply>((resolve) => {
     const headers: Record<string, string> = { ...request.headers };
     let body: string | undefined;
     if (request.json !== undefined) {
@@ -51,19 +53,40 @@ export async function runLoad(options: LoadOptions): Promise<void> {
       headers['content-type'] = 'application/json';
     }
     const started = performance.now();
-    try {
-      const response = await pool.request({ method: request.method, path: request.path, headers, body });
-      const text = await response.body.text();
-      const parsed = text ? JSON.parse(text) : undefined;
-      const code = parsed?.error?.code as string | undefined;
-      options.stats.endpoint(endpoint).record(performance.now() - started, response.statusCode, code);
-      return { status: response.statusCode, body: parsed, code };
-    } catch (error) {
+    let status = 0;
+    const chunks: Buffer[] = [];
+    const fail = (error: unknown) => {
       const code = (error as { code?: string }).code ?? 'transport_error';
       options.stats.endpoint(endpoint).record(performance.now() - started, 0, code);
-      return { status: 0, body: undefined, code };
-    }
-  };
+      resolve({ status: 0, body: undefined, code });
+    };
+    pool.dispatch({ method: request.method, path: request.path, headers, body }, {
+      onConnect() {},
+      onHeaders(statusCode) {
+        status = statusCode;
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        let parsed;
+        try {
+          const text = chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString();
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch (error) {
+          return fail(error);
+        }
+        const code = parsed?.error?.code as string | undefined;
+        options.stats.endpoint(endpoint).record(performance.now() - started, status, code);
+        resolve({ status, body: parsed, code });
+      },
+      onError(error) {
+        fail(error);
+      },
+    });
+  });
 
   const users = Array.from({ length: options.connections }, async (_, index) => {
     const window = options.schedule?.(index) ?? { startMs: 0, stopMs: options.durationMs };
