@@ -111,7 +111,7 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   app.use(staticSite());
   const handle = app.callback();
   const holdFastPath = createHoldFastPath(deps, app as unknown as Koa, {
-    isReady, allowedOrigins, sessionCookie, limits: holdLimits, fallback: (req, res) => void handle(req, res),
+    isReady, allowedOrigins, sessionCookie, sessions: sessionStore, limits: holdLimits, fallback: (req, res) => void handle(req, res),
   });
   return { app, router, holdFastPath };
 }

@@ -12,7 +12,17 @@ import { errorAnswer } from './middleware/error-handler.ts';
 import { isPlainJson, jsonBodyLimit, readJsonBody } from './middleware/json-body.ts';
 import { elapsedMs, logRequest, requestIdOf } from './middleware/request-context.ts';
 import { userStoredIn } from './middleware/require-user.ts';
+import { sessionFromStore, type SessionSource } from './middleware/cached-session.ts';
+import type { PublicUser } from '../services/auth.ts';
 import { strictTransportSecurityValue } from './middleware/strict-transport-security.ts';
+
+/** The request's session cookie, and its buyer when the session cache held it. */
+interface SessionOfRequest {
+  id: string;
+  signature: string;
+  cookies: Cookies;
+  buyer: PublicUser | undefined;
+}
 
 /** Takes a request and answers it (true), or leaves it to the Koa app (false). */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -24,14 +34,14 @@ const maxId = 4_294_967_295;
 /**
  * The on-sale's hot request, a buyer's hold attempt, answered without Koa's context, middleware chain and router
  * (about a fifth of an instance's CPU per hold in `bench:onsale`, docs/onsale.md). It takes only the common case,
- * decided from the headers before the body is read: instance ready, a plain JSON body within the limit, an
- * acceptable Origin, a session this instance's session cache holds (with its buyer) and an event whose waiting
- * room is not gating it. Everything else (no or unknown session, a cache miss, an open room, a strange body)
- * goes to the Koa route, which stays the one definition of every other answer. What it does is the Koa route's
- * own parts in the same order, shared, not copied: the request id and log line, the security headers, the
- * origin check (Koa's own request object judges protocol, host and client address), the hold limits, the body
- * reader, the body check, the hold service and the error answers; test/app/hold-fast-path.test.ts compares its
- * answers with the Koa route's.
+ * decided before the body is read: instance ready, no query string, a plain `application/json` body within the
+ * limit, an acceptable Origin, a session cookie whose session has its buyer (from the session cache, or read and
+ * checked as the Koa route does) and an event whose waiting room is not gating it. Everything else goes to the
+ * Koa route, which stays the one definition of every other answer. What the fast path does is the Koa route's
+ * own parts in the same order, shared, not copied: the request id and log line, the security headers, the origin
+ * check (Koa's own request object judges protocol, host and client address), the session read, the hold limits,
+ * the body reader and check, the hold service and the error answers; test/app/hold-fast-path.test.ts compares
+ * its answers with the Koa route's.
  */
 export function holdFastPath(
   deps: Deps,
@@ -40,26 +50,37 @@ export function holdFastPath(
     isReady: () => boolean;
     allowedOrigins: Set<string>;
     sessionCookie: string;
+    /** Where sessions live, for a session cookie the session cache does not hold. */
+    sessions: SessionSource;
     limits: HoldRateLimits;
     /** The Koa app's handler: a request the fast path turns down after all (its event's room is open). */
     fallback: (req: IncomingMessage, res: ServerResponse) => void;
   },
 ): FastPath {
   const { sessionCookie, allowedOrigins, limits, fallback } = options;
+  const names = { cookie: sessionCookie };
   const signatureCookie = `${sessionCookie}.sig`;
   const unsigned = { signed: false };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, request: Koa.Request, eventId: number, userId: number) => {
+  /** The buyer of a session cookie the session cache missed; undefined: none (Koa answers that). */
+  const buyerFromStore = async (cookies: Cookies, sessionId: string, signature: string) =>
+    userStoredIn(await sessionFromStore(cookies, names, options.sessions, deps.sessionCache, sessionId, signature));
+
+  const answer = async (req: IncomingMessage, res: ServerResponse, request: Koa.Request, eventId: number, session: SessionOfRequest) => {
     const started = performance.now();
     const { headers } = req;
-    // The room's settings are cached in process for a second; an open room (or an unreadable one) is Koa's to judge.
-    let room;
+    // Before the body is read, anything unusual still goes to Koa: no session or no buyer in it, an open room (the
+    // room's settings are cached in process for a second), or Redis / MySQL failing to say (Koa answers the 503).
+    let userId: number;
     try {
-      room = await deps.rooms.settings.get(eventId);
+      const buyer = session.buyer ?? (await buyerFromStore(session.cookies, session.id, session.signature));
+      if (!buyer) return fallback(req, res);
+      userId = buyer.id;
+      const room = await deps.rooms.settings.get(eventId);
+      if (room && roomActive(roomRecord(room, 0, 0), Date.now())) return fallback(req, res);
     } catch {
       return fallback(req, res);
     }
-    if (room && roomActive(roomRecord(room, 0, 0), Date.now())) return fallback(req, res);
 
     const requestId = requestIdOf(headers['x-request-id'] as string | undefined, headers['x-amzn-trace-id'] as string | undefined);
     let status = 201;
@@ -74,15 +95,13 @@ export function holdFastPath(
       ({ status, body, retryAfter } = errorAnswer(error, deps.logger, deps.metrics, requestId));
     }
     const json = JSON.stringify(body);
-    res.statusCode = status;
-    res.setHeader('X-Request-Id', requestId);
-    if (request.secure) res.setHeader('Strict-Transport-Security', strictTransportSecurityValue);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    if (retryAfter !== undefined) res.setHeader('Retry-After', retryAfter);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(json));
-    res.setHeader('Cache-Control', 'no-store');
+    // One flat list for writeHead: no header map per answer (headers set before, Connection: close while
+    // draining or a renewed cookie signature, are merged by Node).
+    const fields = ['X-Request-Id', requestId, 'X-Content-Type-Options', 'nosniff', 'Referrer-Policy', 'no-referrer',
+      'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(json)), 'Cache-Control', 'no-store'];
+    if (request.secure) fields.push('Strict-Transport-Security', strictTransportSecurityValue);
+    if (retryAfter !== undefined) fields.push('Retry-After', retryAfter);
+    res.writeHead(status, fields);
     res.end(json);
     logRequest(deps.logger, { requestId, method: 'POST', path: req.url!, status, ms: elapsedMs(started) });
   };
@@ -97,21 +116,17 @@ export function holdFastPath(
     const request = Object.create(app.request) as Koa.Request;
     Object.assign(request, { app, req });
     if (!originAllowed('POST', headers.origin, allowedOrigins, request)) return false;
-    // Unsigned reads: the session cache holds a session only under the signature that was verified for it.
-    const cookies = new Cookies(req, res);
+    // As Koa's ctx.cookies. Unsigned reads first: the session cache holds a session only under the signature
+    // that was verified for it; a miss checks the signature (buyerFromStore).
+    const cookies = new Cookies(req, res, { keys: app.keys as unknown as string[], secure: request.secure });
     const sessionId = cookies.get(sessionCookie, unsigned);
     if (!sessionId) return false;
-    const user = userStoredIn(deps.sessionCache.get(sessionId, cookies.get(signatureCookie, unsigned) ?? ''));
-    if (!user) return false;
-    answer(req, res, request, Number(match[1]), user.id).catch((error: unknown) => {
+    const signature = cookies.get(signatureCookie, unsigned) ?? '';
+    const buyer = userStoredIn(deps.sessionCache.get(sessionId, signature));
+    answer(req, res, request, Number(match[1]), { id: sessionId, signature, cookies, buyer }).catch((error: unknown) => {
       // Only a fault of this code gets here (every expected failure is an answer above): no crash, no hang.
-      deps.logger.error({ err: error }, 'unexpected error');
       if (res.headersSent) res.destroy();
-      else {
-        res.statusCode = 500;
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify(errorAnswer(new Error('hold fast path'), deps.logger, deps.metrics, '').body));
-      }
+      else res.writeHead(500, ['Content-Type', 'application/json; charset=utf-8']).end(JSON.stringify(errorAnswer(error, deps.logger, deps.metrics, '').body));
     });
     return true;
   };

@@ -1,12 +1,17 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../app/create-app.ts';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
 
-// The hold fast path (app/http/hold-fast-path.ts) takes a hold request only when this instance's session cache
-// holds the buyer's session; a buyer's first hold after logging in is a cache miss and goes through the Koa route.
-// Each case below sends the same kind of request once through each and compares the answers.
+// The hold fast path (app/http/hold-fast-path.ts) takes a plain `Content-Type: application/json` hold request; the
+// same request with `; charset=utf-8` goes through the Koa route. Each case sends both and compares the answers, on
+// servers built like app/server.ts's that record which path took each request.
 let platform: TestPlatform;
 let instances: TestInstance[];
+/** Per instance: a server on its deps, and whether the fast path took each request it received. */
+let servers: { server: Server; url: string; tookFast: boolean[] }[];
 let organizerClient: HttpClient;
 let eventId: number;
 let seatIds: number[];
@@ -16,18 +21,31 @@ const perUserLimit = 4;
 beforeAll(async () => {
   platform = await createTestPlatform({ TRUST_PROXY: '1', HOLD_RATE_LIMIT_PER_USER: String(perUserLimit), MAX_SEATS_PER_USER: '8' });
   instances = [await platform.startInstance(), await platform.startInstance()];
+  servers = await Promise.all(instances.map(async (instance) => {
+    const { app, holdFastPath } = createApp(instance.deps, () => true);
+    const handle = app.callback();
+    const tookFast: boolean[] = [];
+    const server = createServer((req, res) => {
+      const fast = holdFastPath(req, res);
+      if (req.url?.includes('/holds')) tookFast.push(fast);
+      if (!fast) void handle(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tookFast };
+  }));
   organizerClient = new HttpClient(instances[0]!.url);
   await logIn(organizerClient, organizer.email, organizer.password);
   ({ eventId, seatIds } = await createEvent(organizerClient, [{ name: 'Floor', rows: 4, seatsPerRow: 25, priceCents: 5_000 }]));
 });
-afterAll(() => platform.stop());
+afterAll(async () => {
+  for (const { server } of servers ?? []) {
+    server.closeAllConnections();
+    server.close();
+  }
+  await platform.stop();
+});
 
 const seat = () => seatIds[nextSeat++]!;
-
-/** Whether `instance`'s session cache holds the buyer's session now: its next hold goes through the fast path. */
-function cachedOn(instance: TestInstance, client: HttpClient): boolean {
-  return instance.deps.sessionCache.get(client.cookies.get('tk.sid') ?? '', client.cookies.get('tk.sid.sig') ?? '') !== undefined;
-}
 
 type Answer = Awaited<ReturnType<HttpClient['request']>>;
 
@@ -37,19 +55,29 @@ function comparable(answer: Answer) {
   return { status: answer.status, headers, body: answer.body };
 }
 
-/** A fresh buyer's two hold requests on instance 0: the first through the Koa route, the second through the fast path. */
+const koaRoute = { 'content-type': 'application/json; charset=utf-8' };
+const fastPath = { 'content-type': 'application/json' };
+
+/** A buyer's hold request on server `on`: a body (JSON, or raw text), headers and the path that must take it. */
+async function hold(buyer: HttpClient, on: number, via: 'koa' | 'fast', request: { path?: string; body: unknown; headers?: Record<string, string> }): Promise<Answer> {
+  buyer.baseUrl = servers[on]!.url;
+  const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+  const answer = await buyer.request('POST', request.path ?? `/api/events/${eventId}/holds`, {
+    body,
+    headers: { ...request.headers, ...(via === 'koa' ? koaRoute : fastPath) },
+  });
+  expect(servers[on]!.tookFast.at(-1), `${via} path`).toBe(via === 'fast');
+  return answer;
+}
+
+/** A fresh buyer's hold request through the Koa route, then (`second`, else the same) through the fast path. */
 async function throughBoth(
   first: { path?: string; body: unknown; headers?: Record<string, string> },
   second = first,
 ): Promise<{ koa: Answer; fast: Answer }> {
-  const instance = instances[0]!;
-  const buyer = (await newBuyer(instance.url, 'fast')).client;
-  const send = ({ path, body, headers }: typeof first) =>
-    buyer.request('POST', path ?? `/api/events/${eventId}/holds`, typeof body === 'string' ? { body, headers: { 'content-type': 'application/json', ...headers } } : { json: body, headers });
-  expect(cachedOn(instance, buyer)).toBe(false);
-  const koa = await send(first);
-  expect(cachedOn(instance, buyer)).toBe(true);
-  const fast = await send(second);
+  const buyer = (await newBuyer(instances[0]!.url, 'fast')).client;
+  const koa = await hold(buyer, 0, 'koa', first);
+  const fast = await hold(buyer, 0, 'fast', second);
   return { koa, fast };
 }
 
@@ -92,30 +120,24 @@ describe('the hold fast path', () => {
     expect(secure.fast.headers.get('strict-transport-security')).toBe(secure.koa.headers.get('strict-transport-security'));
     expect(secure.fast.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
 
-    const sameSite = { origin: instances[0]!.url };
+    const sameSite = { origin: servers[0]!.url };
     const allowed = await throughBoth({ body: { seatIds: [seat()] }, headers: sameSite }, { body: { seatIds: [seat()] }, headers: sameSite });
     expect([allowed.koa.status, allowed.fast.status]).toEqual([201, 201]);
 
+    // A forged Origin is not the fast path's to judge: the Koa route refuses it.
     const buyer = (await newBuyer(instances[0]!.url, 'csrf')).client;
-    await buyer.post(`/api/events/${eventId}/holds`, { seatIds: [seat()] });
-    expect(cachedOn(instances[0]!, buyer)).toBe(true);
+    buyer.baseUrl = servers[0]!.url;
     const forged = await buyer.post(`/api/events/${eventId}/holds`, { seatIds: [seat()] }, { origin: 'https://evil.example' });
+    expect(servers[0]!.tookFast.at(-1)).toBe(false);
     expect([forged.status, forged.body.error.code]).toEqual([403, 'csrf_rejected']);
   });
 
   it('counts the per-buyer hold limit together with the Koa route, on every instance', async () => {
-    const [here, there] = instances as [TestInstance, TestInstance];
-    const buyer = (await newBuyer(here.url, 'limited')).client;
-    const hold = (instance: TestInstance) => {
-      buyer.baseUrl = instance.url;
-      return buyer.post(`/api/events/${eventId}/holds`, { seatIds: [seat()] });
-    };
-    // One through the Koa route, then the fast path, up to the limit.
-    for (let i = 0; i < perUserLimit; i++) expect((await hold(here)).status).toBe(201);
-    const fast = await hold(here);
-    // Instance 1 has never read this session: its Koa route answers.
-    expect(cachedOn(there, buyer)).toBe(false);
-    const koa = await hold(there);
+    const buyer = (await newBuyer(instances[0]!.url, 'limited')).client;
+    const body = () => ({ body: { seatIds: [seat()] } });
+    for (let i = 0; i < perUserLimit; i++) expect((await hold(buyer, i % 2, i % 2 ? 'koa' : 'fast', body())).status).toBe(201);
+    const fast = await hold(buyer, 0, 'fast', body());
+    const koa = await hold(buyer, 1, 'koa', body());
     expect(fast.status).toBe(429);
     expect(fast.body.error.code).toBe('rate_limited');
     // Retry-After counts down the window's seconds: the two answers may straddle a second.
@@ -126,5 +148,21 @@ describe('the hold fast path', () => {
       error: { ...answer.body.error, details: { ...answer.body.error.details, retryAfterSeconds: undefined } },
     });
     expect(withoutRetry(fast)).toEqual(withoutRetry(koa));
+  });
+
+  it('takes a buyer whose session this instance has not read yet, and leaves a request without a session to Koa', async () => {
+    const buyer = (await newBuyer(instances[0]!.url, 'first')).client;
+    const first = await hold(buyer, 1, 'fast', { body: { seatIds: [seat()] } });
+    expect(first.status).toBe(201);
+    const stranger = new HttpClient(servers[0]!.url);
+    const refused = await stranger.post(`/api/events/${eventId}/holds`, { seatIds: [seat()] });
+    expect(servers[0]!.tookFast.at(-1)).toBe(false);
+    expect([refused.status, refused.body.error.code]).toEqual([401, 'unauthenticated']);
+    // A forged signature is no session: the fast path finds no buyer and hands the request on; Koa answers 401.
+    const forger = (await newBuyer(instances[0]!.url, 'forger')).client;
+    forger.cookies.set('tk.sid.sig', 'forged-signature-forged-signatur');
+    forger.baseUrl = servers[1]!.url;
+    const forged = await forger.post(`/api/events/${eventId}/holds`, { seatIds: [seat()] });
+    expect([forged.status, forged.body.error.code]).toEqual([401, 'unauthenticated']);
   });
 });
