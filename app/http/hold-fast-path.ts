@@ -9,7 +9,7 @@ import { holdRequestSeatIds } from './hold-request.ts';
 import type { HoldRateLimits } from './hold-rate-limits.ts';
 import { originAllowed } from './middleware/csrf.ts';
 import { errorAnswer } from './middleware/error-handler.ts';
-import { isPlainJson, jsonBodyLimit, readJsonBody } from './middleware/json-body.ts';
+import { isPlainJson, jsonBodyLimit, readDeclaredJsonBody } from './middleware/json-body.ts';
 import { elapsedMs, logRequest, requestIdOf } from './middleware/request-context.ts';
 import { userStoredIn } from './middleware/require-user.ts';
 import { sessionFromStore, type SessionSource } from './middleware/cached-session.ts';
@@ -89,7 +89,7 @@ export function holdFastPath(
     try {
       if (limits.perIp) await limits.perIp(request.ip);
       if (limits.perUser) await limits.perUser(String(userId));
-      const seatIds = holdRequestSeatIds(await readJsonBody(req));
+      const seatIds = holdRequestSeatIds(await readDeclaredJsonBody(req));
       body = { hold: await holdSeats(deps, { eventId, userId, seatIds }) };
     } catch (error) {
       ({ status, body, retryAfter } = errorAnswer(error, deps.logger, deps.metrics, requestId));

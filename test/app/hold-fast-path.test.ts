@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app/create-app.ts';
 import { createTestPlatform, organizer, type TestInstance, type TestPlatform } from '../support/api.ts';
 import { createEvent, HttpClient, logIn, newBuyer } from '../support/http-client.ts';
+import { waitUntil } from '../support/wait.ts';
 
 // The hold fast path (app/http/hold-fast-path.ts) takes a plain `Content-Type: application/json` hold request; the
 // same request with `; charset=utf-8` goes through the Koa route. Each case sends both and compares the answers, on
@@ -112,6 +113,29 @@ describe('the hold fast path', () => {
       expect(koa.status, JSON.stringify(request)).toBeGreaterThanOrEqual(400);
       expect(comparable(fast), JSON.stringify(request)).toEqual(comparable(koa));
     }
+  });
+
+  it('reads a body with a UTF-8 byte order mark as the Koa route does, and survives a body cut off mid-way', async () => {
+    const withBom = (seatId: number) => ({ body: `\uFEFF${JSON.stringify({ seatIds: [seatId] })}` });
+    const { koa, fast } = await throughBoth(withBom(seat()), withBom(seat()));
+    expect([koa.status, fast.status]).toEqual([201, 201]);
+
+    // A client that declares 40 bytes, sends 10 and goes away: no answer is possible, and nothing breaks.
+    const buyer = (await newBuyer(instances[0]!.url, 'cut')).client;
+    const cookie = [...buyer.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const { port } = new URL(servers[0]!.url);
+    const seen = servers[0]!.tookFast.length;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST /api/events/${eventId}/holds HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\nCookie: ${cookie}\r\n\r\n{"seatIds"`);
+        setImmediate(() => socket.destroy());
+      });
+      socket.on('close', () => resolve()).on('error', reject);
+    });
+    await waitUntil('the cut-off request to reach the server', () => servers[0]!.tookFast.length > seen);
+    expect(servers[0]!.tookFast.at(-1)).toBe(true);
+    const after = await hold(buyer, 0, 'fast', { body: { seatIds: [seat()] } });
+    expect(after.status).toBe(201);
   });
 
   it('sends HSTS on HTTPS (the trusted proxy\'s X-Forwarded-Proto) and keeps the same-site Origin check', async () => {
