@@ -85,6 +85,8 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
     app as unknown as Koa,
   );
 
+  // The hold route's common case skips this chain (http/hold-fast-path.ts builds its answer from the same parts):
+  // a middleware added here must be reflected there.
   app.use(requestContext(deps.logger));
   // Outside the error handler, so they see every final answer, errors included.
   app.use(strictTransportSecurity());

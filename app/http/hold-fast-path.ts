@@ -41,7 +41,8 @@ const maxId = 4_294_967_295;
  * own parts in the same order, shared, not copied: the request id and log line, the security headers, the origin
  * check (Koa's own request object judges protocol, host and client address), the session read, the hold limits,
  * the body reader and check, the hold service and the error answers; test/app/hold-fast-path.test.ts compares
- * its answers with the Koa route's.
+ * its answers with the Koa route's. A middleware added to the hold route (routes/holds.ts) or to the app's
+ * chain in front of it (create-app.ts) must be added here too, or make the fast path hand such requests on.
  */
 export function holdFastPath(
   deps: Deps,

@@ -25,6 +25,7 @@ export function holdRoutes(router: Router<AppState>, deps: Deps, limits: HoldRat
   const admittedToHold = requireAdmission(deps, (ctx) => idOrNull(ctx.params.eventId), { inScript: true });
   const admittedToBuy = requireAdmission(deps, (ctx) => eventOfHoldId(ctx.params.holdId ?? ''));
 
+  // The common case of this route is answered by http/hold-fast-path.ts from the same parts: keep the two in step.
   router.post('/api/events/:eventId/holds', perIp, signedIn, perUser, admittedToHold, jsonBody(), async (ctx) => {
     const eventId = parseId(ctx.params.eventId, 'event');
     const seatIds = holdRequestSeatIds(ctx.state.body);
