@@ -181,13 +181,19 @@ async function masterPosition(source: mysql.Connection): Promise<{ file: string;
   return { file: status!.File, position: Number(status!.Position) };
 }
 
-/** Waits until the follower's checkpoint on the target has reached the source's current binlog end. */
+/** Waits until the follower's checkpoint on the target has reached the source's current binlog end and its reported lag is small. */
 export async function waitForCatchUp(source: mysql.Connection, target: mysql.Connection, database: string, timeoutMs = 60_000): Promise<void> {
   const end = await masterPosition(source);
-  await waitUntil(`the follower to apply up to ${end.file}:${end.position}`, async () => {
-    const [rows] = await target.query('SELECT applied_file AS file, applied_position AS position FROM _ticketkit_migrate.follow_state WHERE target_schema = ?', [database]).catch(() => [[]]);
-    const row = (rows as { file: string; position: number }[])[0];
-    return !!row && (row.file > end.file || (row.file === end.file && Number(row.position) >= end.position));
+  // Applied up to the source's position, and the lag the follower last reported is small again: a cutover checks
+  // that report (under 2 s by default), which trails the position by up to a heartbeat after a stall.
+  await waitUntil(`the follower to apply up to ${end.file}:${end.position} and report a lag under 1 s`, async () => {
+    const [rows] = await target.query(
+      'SELECT applied_file AS file, applied_position AS position, lag_seconds AS lag FROM _ticketkit_migrate.follow_state WHERE target_schema = ?',
+      [database],
+    ).catch(() => [[]]);
+    const row = (rows as { file: string; position: number; lag: number | null }[])[0];
+    const applied = !!row && (row.file > end.file || (row.file === end.file && Number(row.position) >= end.position));
+    return applied && row.lag !== null && Number(row.lag) < 1;
   }, timeoutMs, 50);
 }
 
