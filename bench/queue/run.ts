@@ -62,15 +62,20 @@ const seatIds: number[] = (await (async () => {
   return rows.map((row) => Number(row.id));
 })());
 
-// Sampling Redis itself: live admissions (peak vs the cap) and places reached over Redis time (the rate).
+// Sampling Redis itself: live admissions (peak vs the cap) and places reached over Redis time (the rate). One script,
+// so the sample is one instant: with separate reads, a buyer whose hold moved the admission from the unused to the
+// used set between two reads was counted twice; and only admissions that have not lapsed count (lapsed ones wait
+// in the sets for the room's next advance).
+const sampleScript = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local live = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf') + redis.call('ZCOUNT', KEYS[2], '(' .. now, '+inf')
+return {now, live, redis.call('HGET', KEYS[3], 'reached') or '0', redis.call('ZCARD', KEYS[4])}`;
 const samples: { at: number; live: number; reached: number; waiting: number }[] = [];
 let sampling = true;
 const sampler = (async () => {
   while (sampling) {
-    const [at, unused, used, reached, queuedNow] = await Promise.all([
-      redisNow(), redis.zcard(keys.unused), redis.zcard(keys.used), redis.hget(keys.room, 'reached'), redis.zcard(keys.queue),
-    ]);
-    samples.push({ at, live: unused + used, reached: Number(reached ?? 0), waiting: queuedNow - Number(reached ?? 0) });
+    const [at, live, reached, queuedNow] = (await redis.eval(sampleScript, 4, keys.unused, keys.used, keys.room, keys.queue)) as [number, number, string, number];
+    samples.push({ at, live, reached: Number(reached), waiting: queuedNow - Number(reached) });
     await sleep(250);
   }
 })();
