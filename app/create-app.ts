@@ -38,6 +38,8 @@ const holdPath = /^\/api\/events\/[^/]+\/holds$/;
 export interface AppControl {
   app: Koa<AppState>;
   router: Router<AppState>;
+  /** The app's request handler (`app.callback()`), made once. */
+  handle: ReturnType<Koa['callback']>;
   /** The hold route's fast path (http/hold-fast-path.ts): offer each request to it before the Koa app. */
   holdFastPath: FastPath;
 }
@@ -115,5 +117,5 @@ export function createApp(deps: Deps, isReady: () => boolean, isDraining: () => 
   const holdFastPath = createHoldFastPath(deps, app as unknown as Koa, {
     isReady, allowedOrigins, sessionCookie, sessions: sessionStore, limits: holdLimits, fallback: (req, res) => void handle(req, res),
   });
-  return { app, router, holdFastPath };
+  return { app, router, handle, holdFastPath };
 }

@@ -31,8 +31,7 @@ export async function startApi(deps: Connected, options: { port: number; host?: 
   let stopping = false;
   const abort = new AbortController();
   // Draining fails /readyz but still serves what reaches the instance: no 5xx from a draining instance.
-  const { app, holdFastPath } = createApp(deps, () => isReady, () => stopping);
-  const handle = app.callback();
+  const { handle, holdFastPath } = createApp(deps, () => isReady, () => stopping);
   const inFlight = new Set<ServerResponse>();
   let lastRequestAt = 0;
   const server = createServer((req, res) => {

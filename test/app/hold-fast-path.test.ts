@@ -23,8 +23,7 @@ beforeAll(async () => {
   platform = await createTestPlatform({ TRUST_PROXY: '1', HOLD_RATE_LIMIT_PER_USER: String(perUserLimit), MAX_SEATS_PER_USER: '8' });
   instances = [await platform.startInstance(), await platform.startInstance()];
   servers = await Promise.all(instances.map(async (instance) => {
-    const { app, holdFastPath } = createApp(instance.deps, () => true);
-    const handle = app.callback();
+    const { handle, holdFastPath } = createApp(instance.deps, () => true);
     const tookFast: boolean[] = [];
     const server = createServer((req, res) => {
       const fast = holdFastPath(req, res);

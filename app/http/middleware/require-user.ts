@@ -20,7 +20,7 @@ export async function sessionUser(
   const userId = session?.userId;
   if (typeof userId !== 'number') return null;
   if (options.fromSession) {
-    const stored = userStoredInSession(ctx);
+    const stored = userStoredIn(sessionOf(ctx));
     if (stored) return stored;
   }
   const user = await findUserById(deps.db, userId);
@@ -38,10 +38,6 @@ export function userStoredIn(session: Readonly<Record<string, unknown>> | null |
   return typeof session?.userId === 'number' && stored?.id === session.userId ? stored : undefined;
 }
 
-function userStoredInSession(ctx: AppContext): PublicUser | undefined {
-  return userStoredIn(sessionOf(ctx));
-}
-
 /** Loads the session's user into `ctx.state.user`, or answers 401. */
 export function requireUser(deps: Pick<Deps, 'db'>, options: { fromSession?: boolean } = {}): Middleware<AppState> {
   const fromLedger = async (ctx: AppContext, next: () => Promise<unknown>) => {
@@ -52,7 +48,7 @@ export function requireUser(deps: Pick<Deps, 'db'>, options: { fromSession?: boo
   };
   // The hold path's usual case, the session's own copy, runs without an async frame of its own (nothing to await).
   return (ctx, next) => {
-    const stored = options.fromSession ? userStoredInSession(ctx) : undefined;
+    const stored = options.fromSession ? userStoredIn(sessionOf(ctx)) : undefined;
     if (!stored) return fromLedger(ctx, next);
     ctx.state.user = stored;
     return next();

@@ -5,6 +5,8 @@ import { connectClusterWithCredentials, connectWithCredentials } from './credent
 /** The API's Redis client: one Redis (REDIS_MODE=single) or a Redis Cluster (REDIS_MODE=cluster). */
 export type RedisClient = Redis | Cluster;
 export type RedisMode = 'single' | 'cluster';
+/** What a Lua script of the API answers, as ioredis gives it. */
+export type ScriptReply = string | number | null | ScriptReply[];
 
 /**
  * What each connection does, to one Redis or to each cluster node: fail fast and reconnect by itself.

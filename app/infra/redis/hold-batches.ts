@@ -1,6 +1,5 @@
+import type { ScriptReply as Reply } from './client.ts';
 import { roomKeys } from './room-store.ts';
-
-type Reply = string | number | null | Reply[];
 
 /** One hold request as the hold script takes it. */
 export interface HoldRequest {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from './client.ts';
+import type { RedisClient, ScriptReply as Reply } from './client.ts';
 
-type Reply = string | number | null | Reply[];
 type ScriptName = 'queuePlace' | 'advanceRoom' | 'loadRoom' | 'touchAdmission';
 
 const head = readFileSync(new URL('./lua/room-advance.lua', import.meta.url), 'utf8');

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from './client.ts';
+import type { RedisClient, ScriptReply as Reply } from './client.ts';
 import { HoldBatches, type HoldRequest } from './hold-batches.ts';
 
-type Reply = string | number | null | Reply[];
 type ScriptName = 'holdSeats' | 'beginPurchase' | 'completePurchase' | 'abortPurchase' | 'releaseHold' | 'loadSoldSeats';
 
 const scripts: Record<ScriptName, { file: string; keys: number }> = {
